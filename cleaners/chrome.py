@@ -1,0 +1,179 @@
+"""Site chrome: the rules (named data tables loaded from TOML) and the two places they apply.
+
+Element rules prune the parsed tree before the body is extracted; line rules drop whole
+paragraphs of the extracted body. Every dropped paragraph is returned so the record can say
+what was removed (``metadata.removedChrome``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from functools import cache, cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+from lxml import etree
+from lxml.html import HtmlElement
+
+from cleaners.normalize import collapse_whitespace
+
+_NON_WORD = re.compile(r"[\W_]+")
+_EDGE_PUNCTUATION = " -–—:|•·*»›"
+# An element that holds this share of the page's text is the story's container, never chrome,
+# whatever its class says ("post-share-wrapper" around a whole article happens).
+_MAX_CHROME_SHARE = 0.4
+# After a trailing "Related Articles" heading, lines this short are link titles.
+_MAX_LINK_TITLE_WORDS = 20
+
+
+def normalise_line(text: str) -> str:
+    """Casefold and reduce every run of non-word characters to one space."""
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+def _line_for_patterns(text: str) -> str:
+    return collapse_whitespace(text).casefold().strip(_EDGE_PUNCTUATION)
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used, naming the file and what is wrong."""
+
+
+@attrs.frozen(kw_only=True)
+class ChromeRules:
+    """One set of chrome rules; ``sites`` maps a host to rules added for that host only."""
+
+    tokens: frozenset[str] = frozenset()
+    xpaths: tuple[str, ...] = ()
+    exact: frozenset[str] = frozenset()
+    patterns: tuple[str, ...] = ()
+    trailing: frozenset[str] = frozenset()
+    sites: tuple[tuple[str, ChromeRules], ...] = ()
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], origin: str) -> ChromeRules:
+        unknown = set(data) - {"elements", "lines", "sites"}
+        if unknown:
+            raise RulesError(f"{origin}: unknown table(s) {sorted(unknown)}")
+        elements, lines = data.get("elements", {}), data.get("lines", {})
+        try:
+            rules = cls(
+                tokens=frozenset(_strings(elements, "tokens", origin)),
+                xpaths=tuple(_strings(elements, "xpaths", origin)),
+                exact=frozenset(normalise_line(s) for s in _strings(lines, "exact", origin)),
+                patterns=tuple(_strings(lines, "patterns", origin)),
+                trailing=frozenset(normalise_line(s) for s in _strings(lines, "trailing", origin)),
+                sites=tuple(
+                    (host.lower().lstrip("."), cls.from_mapping(site, f"{origin} [sites.{host}]"))
+                    for host, site in data.get("sites", {}).items()
+                ),
+            )
+            rules.compiled_patterns  # noqa: B018 - validate now, so a bad file fails at load
+            rules.compiled_xpath  # noqa: B018
+        except (re.error, etree.XPathError) as error:
+            raise RulesError(f"{origin}: {error}") from error
+        return rules
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> ChromeRules:
+        try:
+            data = tomllib.loads(Path(path).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise RulesError(f"{path}: {error}") from error
+        return cls.from_mapping(data, str(path))
+
+    @classmethod
+    @cache
+    def default(cls) -> ChromeRules:
+        text = resources.files("cleaners").joinpath("chrome_rules.toml").read_text("utf-8")
+        return cls.from_mapping(tomllib.loads(text), "cleaners/chrome_rules.toml")
+
+    def merged(self, other: ChromeRules) -> ChromeRules:
+        """These rules plus another set's (a user's file adds to the defaults)."""
+        return ChromeRules(
+            tokens=self.tokens | other.tokens,
+            xpaths=self.xpaths + other.xpaths,
+            exact=self.exact | other.exact,
+            patterns=self.patterns + other.patterns,
+            trailing=self.trailing | other.trailing,
+            sites=self.sites + other.sites,
+        )
+
+    def for_host(self, host: str | None) -> ChromeRules:
+        """The rules that apply on one host: the general ones plus its own site tables."""
+        if not host or not self.sites:
+            return self
+        host = host.lower()
+        rules = ChromeRules(
+            tokens=self.tokens, xpaths=self.xpaths, exact=self.exact, patterns=self.patterns,
+            trailing=self.trailing,
+        )
+        for site, site_rules in self.sites:
+            if host == site or host.endswith("." + site):
+                rules = rules.merged(site_rules)
+        return rules
+
+    @cached_property
+    def compiled_patterns(self) -> re.Pattern[str] | None:
+        if not self.patterns:
+            return None
+        return re.compile("|".join(f"(?:{p})" for p in self.patterns))
+
+    @cached_property
+    def compiled_xpath(self) -> etree.XPath | None:
+        tests = [f"contains(concat(' ', normalize-space(@class), ' '), ' {t} ') or @id='{t}'"
+                 for t in sorted(self.tokens) if "'" not in t]
+        parts = [f"//*[@class or @id][{' or '.join(tests)}]"] if tests else []
+        parts += list(self.xpaths)
+        return etree.XPath(" | ".join(parts)) if parts else None
+
+    def is_chrome_line(self, paragraph: str) -> bool:
+        if normalise_line(paragraph) in self.exact:
+            return True
+        pattern = self.compiled_patterns
+        return bool(pattern and pattern.fullmatch(_line_for_patterns(paragraph)))
+
+
+def _strings(table: dict[str, Any], key: str, origin: str) -> list[str]:
+    values = table.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise RulesError(f"{origin}: '{key}' must be a list of strings")
+    return values
+
+
+def prune_elements(tree: HtmlElement, rules: ChromeRules) -> None:
+    """Remove chrome elements in place, sparing any that hold much of the page's text."""
+    xpath = rules.compiled_xpath
+    if xpath is None:
+        return
+    matches = [el for el in xpath(tree) if isinstance(el, HtmlElement)]
+    if not matches:
+        return
+    page_text = len(tree.text_content())
+    for element in matches:
+        parent = element.getparent()
+        if parent is None or element.tag in ("html", "body", "article", "main"):
+            continue
+        if len(element.text_content()) > page_text * _MAX_CHROME_SHARE:
+            continue
+        element.drop_tree()
+
+
+def drop_chrome_lines(paragraphs: Sequence[str], rules: ChromeRules) -> tuple[list[str], list[str]]:
+    """Split body paragraphs into (kept, removed) by the line rules."""
+    kept: list[str] = []
+    removed: list[str] = []
+    for index, paragraph in enumerate(paragraphs):
+        if normalise_line(paragraph) in rules.trailing and _only_link_titles(paragraphs[index + 1 :]):
+            removed.extend(paragraphs[index:])
+            break
+        (removed if rules.is_chrome_line(paragraph) else kept).append(paragraph)
+    return kept, removed
+
+
+def _only_link_titles(paragraphs: Iterable[str]) -> bool:
+    return all(len(p.split()) <= _MAX_LINK_TITLE_WORDS for p in paragraphs)

@@ -1,0 +1,209 @@
+"""Article metadata from the page's own declarations: JSON-LD first, then meta tags, then markup.
+
+Sources are tried from the most to the least reliable; each field keeps the first usable value.
+What the page does not declare is left to ``fallback_metadata`` (trafilatura's and htmldate's
+heuristics), which is slower and so only runs for the fields still missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urljoin, urlsplit
+
+import attrs
+from lxml.html import HtmlElement
+
+from cleaners.jsonld import JsonLd, load_nodes
+from cleaners.normalize import (
+    clean_text,
+    language_code,
+    parse_date,
+    split_author_names,
+    strip_site_name,
+    unique_names,
+)
+
+_PUBLISHED_META = (
+    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
+    "publishdate", "publish-date", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued",
+    "dcterms.created", "dc.date", "date", "article.published", "cxenseparse:recs:publishtime",
+)
+_MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
+    "last-modified", "dcterms.modified", "article.updated",
+)
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+                "byl", "og:article:author", "cxenseparse:author")
+_SECTION_META = ("article:section", "parsely-section", "section", "og:article:section",
+                 "cxenseparse:recs:articlesection")
+_KEYWORD_META = ("news_keywords", "keywords", "article:tag", "parsely-tags")
+
+
+@attrs.frozen(kw_only=True)
+class PageMetadata:
+    canonicalUrl: str | None = None
+    headline: str | None = None
+    articleSection: str | None = None
+    authors: tuple[str, ...] = ()
+    datePublished: str | None = None
+    datePublishedRaw: str | None = None
+    dateModified: str | None = None
+    dateModifiedRaw: str | None = None
+    inLanguage: str | None = None
+    description: str | None = None
+    keywords: tuple[str, ...] = ()
+    mainImage: str | None = None
+    siteName: str | None = None
+    jsonldBody: str | None = None
+    jsonldTypes: tuple[str, ...] = ()
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = {}
+    for meta in tree.iterfind(".//meta[@content]"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
+        content = meta.get("content", "").strip()
+        if key and content:
+            tags.setdefault(key.strip().lower(), []).append(content)
+    return tags
+
+
+def _first(tags: dict[str, list[str]], keys: Iterable[str]) -> str | None:
+    for key in keys:
+        for value in tags.get(key, ()):
+            return value
+    return None
+
+
+def _absolute(base: str | None, href: str | None) -> str | None:
+    if not href or not href.strip():
+        return None
+    url = urljoin(base or "", href.strip())
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def _text_of(value: object) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    return clean_text(value)
+
+
+def _image_url(value: object) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl")
+    return value if isinstance(value, str) else None
+
+
+def _keywords(value: object) -> list[str]:
+    items = value if isinstance(value, list) else str(value or "").split(",")
+    return [k for k in (clean_text(i) for i in items if isinstance(i, str)) if k]
+
+
+def _dated(candidates: Iterable[str | None]) -> tuple[str | None, str | None]:
+    for raw in candidates:
+        if isinstance(raw, str) and (iso := parse_date(raw)):
+            return iso, raw.strip()
+    return None, None
+
+
+def _markup_section(tree: HtmlElement) -> str | None:
+    """WordPress and most CMSs mark category links with rel="category"."""
+    for link in tree.iterfind(".//a[@rel]"):
+        if "category" in link.get("rel", "").split():
+            return clean_text(link.text_content())
+    return None
+
+
+def _markup_authors(tree: HtmlElement) -> list[str]:
+    for xpath in (".//*[@itemprop='author']//*[@itemprop='name']", ".//*[@itemprop='author']",
+                  ".//a[@rel='author']"):
+        names = [n for el in tree.iterfind(xpath) for n in split_author_names(el.text_content())]
+        if names:
+            return names
+    return []
+
+
+def _markup_dates(tree: HtmlElement, prop: str) -> list[str | None]:
+    return [el.get("datetime") or el.get("content") for el in tree.iterfind(f".//*[@itemprop='{prop}']")]
+
+
+def extract_metadata(tree: HtmlElement, page_url: str | None) -> PageMetadata:
+    """Everything the page declares about itself; nothing here reads the story's text."""
+    ld = JsonLd(load_nodes(tree))
+    tags = _meta_tags(tree)
+    canonical = None
+    for link in tree.iterfind(".//link[@rel][@href]"):
+        if "canonical" in link.get("rel", "").lower().split():
+            canonical = _absolute(page_url, link.get("href"))
+            break
+    canonical = canonical or _absolute(page_url, _first(tags, ("og:url",)))
+    site_name = _first(tags, ("og:site_name", "application-name", "twitter:site"))
+    publisher = ld.get("publisher")
+    site_names = [site_name or "", publisher.get("name", "") if isinstance(publisher, dict) else ""]
+
+    headline = _text_of(ld.get("headline")) or clean_text(_first(tags, ("og:title", "twitter:title")))
+    if not headline:
+        h1s = tree.findall(".//h1")
+        headline = clean_text(h1s[0].text_content()) if len(h1s) == 1 else None
+    if not headline:
+        title = tree.find(".//title")
+        headline = clean_text(title.text_content()) if title is not None else None
+    if headline:
+        headline = strip_site_name(headline, [n for n in site_names if isinstance(n, str)])
+
+    authors = [n for raw in ld.names("author") or ld.names("creator") for n in split_author_names(raw)]
+    if not authors:
+        for key in _AUTHOR_META:
+            authors = [n for raw in tags.get(key, ()) for n in split_author_names(raw)]
+            if authors:
+                break
+    if not authors:
+        authors = _markup_authors(tree)
+
+    published, published_raw = _dated([
+        ld.get("datePublished"), ld.get("dateCreated"),
+        *[v for key in _PUBLISHED_META for v in tags.get(key, ())],
+        *_markup_dates(tree, "datePublished"),
+        *[el.get("datetime") for el in tree.iterfind(".//time[@pubdate]")],
+    ])
+    modified, modified_raw = _dated([
+        ld.get("dateModified"),
+        *[v for key in _MODIFIED_META for v in tags.get(key, ())],
+        *_markup_dates(tree, "dateModified"),
+    ])
+
+    html = tree if tree.tag == "html" else tree.getroottree().getroot()
+    language = (language_code(html.get("lang") or html.get("xml:lang"))
+                or language_code(_text_of(ld.get("inLanguage")))
+                or language_code(_first(tags, ("og:locale", "content-language", "language", "dc.language"))))
+
+    keywords = _keywords(ld.get("keywords"))
+    if not keywords:
+        for key in _KEYWORD_META:
+            keywords = [k for raw in tags.get(key, ()) for k in _keywords(raw)]
+            if keywords:
+                break
+
+    body = ld.get("articleBody")
+    return PageMetadata(
+        canonicalUrl=canonical,
+        headline=headline,
+        articleSection=(_text_of(ld.get("articleSection")) or clean_text(_first(tags, _SECTION_META))
+                        or _markup_section(tree) or clean_text(ld.breadcrumb_section())),
+        authors=tuple(unique_names(authors)),
+        datePublished=published,
+        datePublishedRaw=published_raw,
+        dateModified=modified,
+        dateModifiedRaw=modified_raw,
+        inLanguage=language,
+        description=clean_text(_first(tags, ("description", "og:description", "twitter:description")))
+        or _text_of(ld.get("description")),
+        keywords=tuple(dict.fromkeys(keywords)),
+        mainImage=_absolute(canonical or page_url, _image_url(ld.get("image"))
+                            or _first(tags, ("og:image", "og:image:url", "twitter:image", "twitter:image:src"))),
+        siteName=site_name,
+        jsonldBody=body if isinstance(body, str) else None,
+        jsonldTypes=ld.article_types,
+    )

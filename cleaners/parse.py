@@ -1,0 +1,53 @@
+"""Page bytes to one lxml tree, checked for the faults that would make every later stage wrong.
+
+The tree built here is the only parse of the page: metadata, the chrome stage and the body
+extractor all read it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from cleaners.decode import decode_html, looks_binary
+from cleaners.errors import CleaningError, FailureKind
+
+_ANY_TAG = re.compile(rb"<\s*(!doctype|html|head|body|p|div|article|main|title|meta|span|section|h[1-6])\b",
+                      re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _parser() -> lxml.html.HTMLParser:
+    return lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                                collect_ids=False, default_doctype=False)
+
+
+def check_body(body: bytes, max_bytes: int) -> None:
+    """Reject what is not worth decoding, naming the reason."""
+    if not body.strip():
+        raise CleaningError(FailureKind.EMPTY, "the page is empty")
+    if len(body) > max_bytes:
+        raise CleaningError(FailureKind.TOO_LARGE,
+                            f"the page is {len(body):,} bytes, over the limit of {max_bytes:,}")
+    if looks_binary(body):
+        raise CleaningError(FailureKind.BINARY, "the content is binary (an image, archive or other non-text file)")
+
+
+def parse_html(body: bytes, content_type: str | None) -> tuple[HtmlElement, str]:
+    """The page's tree and the encoding it was read with."""
+    text, encoding = decode_html(body, content_type)
+    if not _ANY_TAG.search(text[:1 << 20].encode("utf-8", "replace")):
+        raise CleaningError(FailureKind.NOT_HTML, "the content has no HTML markup")
+    text = _XML_DECLARATION.sub("", text, count=1)
+    parser = _parser()
+    try:
+        tree = lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        raise CleaningError(FailureKind.NOT_HTML, f"the HTML cannot be parsed ({error})") from error
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        raise CleaningError(FailureKind.TOO_DEEP,
+                            "elements are nested deeper than the parser's limit of 256 levels")
+    return tree, encoding

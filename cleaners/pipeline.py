@@ -1,0 +1,102 @@
+"""``clean(page, options) -> Article``: the single entry point the crawler, the command line and
+the WARC reader all call.
+
+Stages, each reading the one parsed tree: metadata (read-only), source link (read-only), chrome
+elements (prunes the tree), body extraction, chrome lines, then fallbacks for missing metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC
+
+from htmldate import find_date
+from lxml.html import HtmlElement
+from trafilatura.metadata import extract_author
+
+from cleaners.article import Article, Author, CleaningMetadata, Image
+from cleaners.chrome import drop_chrome_lines, prune_elements
+from cleaners.errors import CleaningError, FailureKind
+from cleaners.extract import extract_paragraphs
+from cleaners.metadata import PageMetadata, extract_metadata
+from cleaners.normalize import parse_date, split_author_names, unique_names
+from cleaners.options import CleanOptions
+from cleaners.page import Page
+from cleaners.parse import check_body, parse_html
+from cleaners.source_link import find_source_url
+
+
+def fingerprint(body: str) -> str:
+    """A hash of the body that ignores case and spacing, for finding the same story twice."""
+    normalised = " ".join(body.casefold().split())
+    return "sha256:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def _host(url: str | None) -> str | None:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname if url else None
+
+
+def clean(page: Page, options: CleanOptions | None = None) -> Article:
+    """Turn one page into one article, or raise ``CleaningError`` saying why it is none."""
+    options = options or CleanOptions()
+    check_body(page.body, options.max_bytes)
+    tree, encoding = parse_html(page.body, page.headers.get("content-type"))
+    try:
+        return _clean_tree(page, tree, encoding, options)
+    except RecursionError as error:
+        raise CleaningError(FailureKind.TOO_DEEP, "the page's structure is too deeply nested to walk") from error
+
+
+def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOptions) -> Article:
+    declared = extract_metadata(tree, page.address)
+    url = page.address or declared.canonicalUrl
+    source_url = find_source_url(tree, url, declared.canonicalUrl)
+    rules = options.rules.for_host(_host(url))
+    prune_elements(tree, rules)
+    paragraphs = extract_paragraphs(tree, url, options)
+    kept, removed = drop_chrome_lines(paragraphs, rules)
+    if not kept:
+        raise CleaningError(FailureKind.NOT_ARTICLE, "no article text was found on the page")
+    body = "\n\n".join(kept)
+    authors, published, published_raw = _fill_missing(tree, url, declared)
+    return Article(
+        url=url,
+        canonicalUrl=declared.canonicalUrl,
+        headline=declared.headline,
+        articleSection=declared.articleSection,
+        authors=tuple(Author(name=name) for name in authors),
+        datePublished=published,
+        datePublishedRaw=published_raw,
+        dateModified=declared.dateModified,
+        dateModifiedRaw=declared.dateModifiedRaw,
+        inLanguage=declared.inLanguage,
+        description=declared.description,
+        articleBody=body,
+        keywords=declared.keywords,
+        mainImage=Image(url=declared.mainImage) if declared.mainImage else None,
+        sourceUrl=source_url,
+        metadata=CleaningMetadata(
+            dateDownloaded=page.downloaded_at().astimezone(UTC).isoformat(),
+            source=page.source,
+            encoding=encoding,
+            removedChrome=tuple(removed),
+            fingerprint=fingerprint(body),
+        ),
+    )
+
+
+def _fill_missing(tree: HtmlElement, url: str | None,
+                  declared: PageMetadata) -> tuple[list[str], str | None, str | None]:
+    """Authors and publication date from trafilatura's heuristics when the page declares none."""
+    authors = list(declared.authors)
+    if not authors:
+        found = extract_author(tree)
+        authors = unique_names(split_author_names(found)) if found else []
+    published, raw = declared.datePublished, declared.datePublishedRaw
+    if not published:
+        found_date = find_date(tree, url=url, extensive_search=False, original_date=True)
+        published = parse_date(found_date) if found_date else None
+        raw = found_date if published else None
+    return authors, published, raw

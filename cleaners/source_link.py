@@ -1,0 +1,43 @@
+"""The original of a syndicated copy: the article an aggregator page credits.
+
+Aggregator themes end a copied story with an anchor reading "Source link", "Original article" or
+"Read more at ..."; some set a canonical URL on the original's domain instead. Either way the
+link leaves the page's own site, which is what separates it from internal navigation.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+from cleaners.normalize import collapse_whitespace
+
+_CREDIT_TEXT = re.compile(
+    r"(source( link| article)?|original( article| story| post| source)?|read (the )?original( article)?"
+    r"|read (more|the full (article|story)) (at|on)( .{1,60})?|originally (published|appeared) (at|on|in)( .{1,60})?"
+    r"|view (the )?original( article)?|via)\W*",
+    re.IGNORECASE,
+)
+_MAX_ANCHOR_TEXT = 80
+
+
+def _site(url: str | None) -> str:
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host.removeprefix("www.")
+
+
+def find_source_url(tree: HtmlElement, page_url: str | None, canonical_url: str | None) -> str | None:
+    """The credited original's absolute URL, or None when the page is not a credited copy."""
+    own_site = _site(page_url)
+    for anchor in tree.iterfind(".//a[@href]"):
+        text = collapse_whitespace(anchor.text_content())
+        if not text or len(text) > _MAX_ANCHOR_TEXT or not _CREDIT_TEXT.fullmatch(text):
+            continue
+        href = urljoin(page_url or "", anchor.get("href", "").strip())
+        if urlsplit(href).scheme in ("http", "https") and _site(href) not in ("", own_site):
+            return href
+    if own_site and canonical_url and _site(canonical_url) not in ("", own_site):
+        return canonical_url
+    return None
