@@ -11,6 +11,7 @@ import json
 from importlib import resources
 from typing import Any
 
+import attr
 import attrs
 
 CLEANER_VERSION = "0.1.0"
@@ -76,7 +77,7 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every key present, tuples as lists, unknown values as null."""
-        return attrs.asdict(self)
+        return attr.asdict(self, retain_collection_types=False)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)

@@ -56,6 +56,9 @@ class PageMetadata:
     siteName: str | None = None
     jsonldBody: str | None = None
     jsonldTypes: tuple[str, ...] = ()
+    isArticleType: bool = False
+    """The JSON-LD node found is one of the article types (not just any typed node)."""
+    ogType: str | None = None
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
@@ -206,4 +209,6 @@ def extract_metadata(tree: HtmlElement, page_url: str | None) -> PageMetadata:
         siteName=site_name,
         jsonldBody=body if isinstance(body, str) else None,
         jsonldTypes=ld.article_types,
+        isArticleType=bool(ld.article),
+        ogType=(_first(tags, ("og:type",)) or "").strip().lower() or None,
     )

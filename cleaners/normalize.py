@@ -18,9 +18,8 @@ _AUTHOR_PREFIX = re.compile(r"^\s*(by|von|par|por|di|door|av|af|text|written by|
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\|)\s*", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"https?://|www\.|@|\d|\.(com|org|net)\b", re.IGNORECASE)
 _ROLE_WORDS = frozenset(
-    "staff reporter correspondent editor writer contributor columnist journalist agency team desk "
-    "newsroom admin administrator published updated photographer senior chief associated press "
-    "bureau news".split()
+    "staff reporter correspondent editor writer contributor columnist journalist agency team desk newsroom "
+    "admin administrator published updated photographer senior chief associated press bureau news".split()
 )
 _HEADLINE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*$")

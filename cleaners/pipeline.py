@@ -16,6 +16,7 @@ from trafilatura.metadata import extract_author
 
 from cleaners.article import Article, Author, CleaningMetadata, Image
 from cleaners.chrome import drop_chrome_lines, prune_elements
+from cleaners.classify import not_article_reason
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs
 from cleaners.metadata import PageMetadata, extract_metadata
@@ -57,8 +58,8 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     prune_elements(tree, rules)
     paragraphs = extract_paragraphs(tree, url, options)
     kept, removed = drop_chrome_lines(paragraphs, rules)
-    if not kept:
-        raise CleaningError(FailureKind.NOT_ARTICLE, "no article text was found on the page")
+    if reason := not_article_reason(declared, kept):
+        raise CleaningError(FailureKind.NOT_ARTICLE, reason)
     body = "\n\n".join(kept)
     authors, published, published_raw = _fill_missing(tree, url, declared)
     return Article(

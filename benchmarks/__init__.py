@@ -1,0 +1,1 @@
+"""Benchmarks that measure the cleaners against hand-checked pages (not shipped behaviour)."""

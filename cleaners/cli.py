@@ -1,0 +1,101 @@
+"""``python -m cleaners PATH...``: clean saved pages into JSONL, one line per input, in order."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from functools import partial
+from typing import Any, TextIO
+
+from tqdm import tqdm
+
+from cleaners.chrome import RulesError
+from cleaners.options import DEFAULT_MAX_BYTES, CleanOptions
+from cleaners.sources import InputNotFound, discover
+from cleaners.worker import clean_file, init_worker
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m cleaners",
+        description="Clean saved news pages (.html, .htm, .html.gz; files, folders, globs) into JSONL "
+        "article records, one line per input in input order. An input that gives no article gets "
+        "a line {\"error\": {...}} naming it and saying why.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or globs")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write JSONL here instead of standard output")
+    parser.add_argument("-j", "--jobs", type=int, default=None,
+                        help="worker processes (default: one per core; 1 cleans in this process)")
+    parser.add_argument("--rules", action="append", default=[], metavar="FILE",
+                        help="a TOML chrome-rules file added to the built-in rules (repeatable)")
+    parser.add_argument("--url", help="the page's URL, for a single input (default: its canonical or og:url)")
+    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                        help=f"refuse pages larger than this, after decompression (default {DEFAULT_MAX_BYTES:,})")
+    return parser
+
+
+def _records(paths: list[str], url: str | None, options: CleanOptions, jobs: int) -> Iterator[dict[str, Any]]:
+    task = partial(clean_file, url=url)
+    if jobs == 1 or len(paths) == 1:
+        init_worker(options)
+        yield from map(task, paths)
+        return
+    chunksize = max(1, min(16, len(paths) // (jobs * 4)))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(options,)) as pool:
+        yield from pool.map(task, paths, chunksize=chunksize)
+
+
+def _outcome(record: dict[str, Any]) -> str:
+    """"cleaned", "not-article", or the failure kind."""
+    error = record.get("error")
+    return "cleaned" if error is None else error["kind"]
+
+
+def write_records(records: Iterable[dict[str, Any]], out: TextIO, total: int) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    show_progress = sys.stderr.isatty()
+    for record in tqdm(records, total=total, disable=not show_progress, unit="page", file=sys.stderr):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        counts[_outcome(record)] += 1
+    return counts
+
+
+def _failures(counts: Counter[str]) -> dict[str, int]:
+    return {kind: n for kind, n in sorted(counts.items()) if kind not in ("cleaned", "not-article")}
+
+
+def summary(counts: Counter[str]) -> str:
+    """One line for the end of a run: "cleaned 9, not an article 1, failed 2 (binary 1, empty 1)"."""
+    failures = _failures(counts)
+    line = f"cleaned {counts['cleaned']}, not an article {counts['not-article']}, failed {sum(failures.values())}"
+    return line + (" (" + ", ".join(f"{k} {n}" for k, n in failures.items()) + ")" if failures else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        paths = [str(p) for p in discover(args.paths)]
+        options = CleanOptions.with_rules_files(args.rules, max_bytes=args.max_bytes)
+    except (InputNotFound, RulesError) as error:
+        parser.error(str(error))
+    if not paths:
+        parser.error("no .html, .htm or .html.gz files found in " + ", ".join(args.paths))
+    if args.url and len(paths) > 1:
+        parser.error("--url names one page's address; give it with a single input")
+    jobs = args.jobs or os.cpu_count() or 1
+    if jobs < 1:
+        parser.error("--jobs must be at least 1")
+    with ExitStack() as stack:
+        out = stack.enter_context(open(args.output, "w", encoding="utf-8")) if args.output else sys.stdout
+        counts = write_records(_records(paths, args.url, options, jobs), out, len(paths))
+    print(summary(counts), file=sys.stderr)
+    return EXIT_FAILURES if _failures(counts) else EXIT_OK

@@ -1,0 +1,96 @@
+"""Chrome rules: whole chrome lines go, sentences that merely contain the words stay."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from cleaners.chrome import ChromeRules, RulesError, drop_chrome_lines, prune_elements
+
+RULES = ChromeRules.default()
+
+
+@pytest.mark.parametrize("line", [
+    "Source link",
+    "Stay informed with free updates",
+    "Simply sign up to the US-Japan relations myFT Digest -- delivered directly to your inbox.",
+    "Back to top button",
+    "Related Articles",
+    "- Advertisement -",
+    "ADVERTISEMENT",
+    "Share this:",
+    "Click to share on Twitter (Opens in new window)",
+    "Our Standards: The Thomson Reuters Trust Principles.",
+    "Related: Oil prices climb on supply worries",
+    "© 2024 Daily Ledger. All rights reserved.",
+    "Follow us on Twitter",
+])
+def test_chrome_lines_are_dropped(line):
+    assert RULES.is_chrome_line(line)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The minister said the source link between the two reports was never established.",
+    "Related articles in the journal questioned the findings.",
+    "Related to this, the company said it would cut jobs.",
+    "Back to top button makers, the trade fair was a success.",
+    "Advertisement revenue fell by 12% in the quarter.",
+    "Share this with your colleagues, the memo said, before the meeting.",
+    "More than 100 people were evacuated.",
+])
+def test_sentences_containing_chrome_words_stay(sentence):
+    assert not RULES.is_chrome_line(sentence)
+
+
+def test_trailing_related_block_goes_with_its_link_titles():
+    paragraphs = ["Story paragraph one is long enough to be a real paragraph of the story.",
+                  "Related Articles", "Stocks slip as investors weigh inflation data",
+                  "Oil prices climb on supply worries"]
+    kept, removed = drop_chrome_lines(paragraphs, RULES)
+    assert kept == paragraphs[:1]
+    assert removed == paragraphs[1:]
+
+
+def test_related_heading_before_long_paragraphs_only_drops_the_heading():
+    long = " ".join(["word"] * 40)
+    kept, removed = drop_chrome_lines(["Intro.", "Related Articles", long], RULES)
+    assert kept == ["Intro.", long]
+    assert removed == ["Related Articles"]
+
+
+def test_element_rules_prune_share_bars_but_not_the_story_container():
+    story = "<p>" + "The story itself is here. " * 40 + "</p>"
+    html = (f'<html><body><div class="post-share">{story}</div>'
+            '<div class="share-buttons"><a href="#">Share on Facebook</a></div>'
+            '<a class="go-to-top-button"><span class="screen-reader-text">Back to top button</span></a>'
+            "</body></html>")
+    tree = lxml.html.document_fromstring(html)
+    prune_elements(tree, RULES)
+    text = tree.text_content()
+    assert "The story itself is here." in text
+    assert "Share on Facebook" not in text
+    assert "Back to top button" not in text
+
+
+def test_user_rules_add_to_the_defaults_and_site_rules_stay_on_their_site(tmp_path):
+    path = tmp_path / "rules.toml"
+    path.write_text('[lines]\nexact = ["Tip us off"]\n[sites."example.com".lines]\nexact = ["Example Weekly"]\n')
+    rules = RULES.merged(ChromeRules.from_file(path))
+    assert rules.is_chrome_line("Tip us off!")
+    assert rules.is_chrome_line("Source link")
+    assert not rules.for_host("other.org").is_chrome_line("Example Weekly")
+    assert rules.for_host("www.example.com").is_chrome_line("Example Weekly")
+
+
+@pytest.mark.parametrize("text, complaint", [
+    ("[lines]\nexact = 3\n", "must be a list of strings"),
+    ("[lines]\npatterns = ['(unclosed']\n", "rules.toml"),
+    ("[line]\nexact = []\n", "unknown table"),
+    ("not toml at all [", "rules.toml"),
+])
+def test_bad_rules_file_is_named_in_the_error(tmp_path, text, complaint):
+    path = tmp_path / "rules.toml"
+    path.write_text(text)
+    with pytest.raises(RulesError, match=r"rules\.toml") as error:
+        ChromeRules.from_file(path)
+    assert complaint in str(error.value)

@@ -1,0 +1,76 @@
+"""The command line as a user runs it: a real subprocess, real files, JSONL on stdout."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURES, fixture_body
+
+SEED = FIXTURES / "seed-plain" / "input.html"
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cleaners", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=120, check=False)
+
+
+def test_single_file_to_stdout_with_url(validate_record):
+    result = run_cli(str(SEED), "--url", "https://mirror.example/copy.html")
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.splitlines()
+    record = json.loads(line)
+    validate_record(record)
+    assert record["url"] == "https://mirror.example/copy.html"
+    assert record["canonicalUrl"] == "https://dailyledger.example/business/us-japan-alliance-upgrade.html"
+    assert record["metadata"]["source"] == str(SEED)
+    assert "cleaned 1, not an article 0, failed 0" in result.stderr
+
+
+def test_glob_and_gzip_inputs(tmp_path, validate_record):
+    (tmp_path / "a.html.gz").write_bytes(gzip.compress(fixture_body("seed-plain")))
+    (tmp_path / "b.htm").write_bytes(fixture_body("seed-aggregator"))
+    (tmp_path / "notes.txt").write_text("not a page")
+    result = run_cli(str(tmp_path / "*"), "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(r["metadata"]["source"]).name for r in records] == ["a.html.gz", "b.htm"]
+    for record in records:
+        validate_record(record)
+
+
+def test_failure_sets_exit_status_and_is_validated(tmp_path, validate_record):
+    (tmp_path / "empty.html").write_bytes(b"")
+    result = run_cli(str(tmp_path / "empty.html"))
+    assert result.returncode == 1
+    record = json.loads(result.stdout)
+    validate_record(record)
+    assert record == {"error": {"input": str(tmp_path / "empty.html"), "kind": "empty", "message": "the page is empty"}}
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_input_is_a_usage_error_naming_it(tmp_path):
+    result = run_cli(str(tmp_path / "nowhere.html"))
+    assert result.returncode == 2
+    assert "nowhere.html: no such file, folder or glob match" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_rules_file_extends_the_defaults(tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[lines]\npatterns = ["readers who want to share .*"]\n')
+    result = run_cli(str(SEED), "--rules", str(rules))
+    record = json.loads(result.stdout)
+    assert "Readers who want to share" not in record["articleBody"]
+    assert any(line.startswith("Readers who want to share") for line in record["metadata"]["removedChrome"])
+
+
+def test_bad_rules_file_is_a_usage_error(tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[lines]\nexact = 1\n")
+    result = run_cli(str(SEED), "--rules", str(rules))
+    assert result.returncode == 2
+    assert "rules.toml: 'exact' must be a list of strings" in result.stderr

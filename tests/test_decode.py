@@ -1,0 +1,59 @@
+"""Decoding: BOM, HTTP charset, <meta charset>, then detection; wrong declarations recovered."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.decode import decode_html, looks_binary
+
+
+def test_http_charset_wins_over_nothing():
+    text, encoding = decode_html("<p>Größe</p>".encode("cp1252"), "text/html; charset=windows-1252")
+    assert text == "<p>Größe</p>"
+    assert encoding == "cp1252"
+
+
+def test_meta_charset_is_read():
+    body = '<meta charset="iso-8859-2"><p>Łódź</p>'.encode("iso-8859-2")
+    text, _ = decode_html(body)
+    assert "Łódź" in text
+
+
+def test_bom_beats_a_wrong_declaration():
+    body = b"\xef\xbb\xbf" + '<meta charset="latin-1"><p>café</p>'.encode()
+    text, encoding = decode_html(body, "text/html; charset=latin-1")
+    assert "café" in text and encoding == "utf-8"
+
+
+def test_utf8_page_declared_latin1_is_read_as_utf8():
+    body = '<meta charset="iso-8859-1"><p>naïve café — “quoted”</p>'.encode()
+    text, encoding = decode_html(body)
+    assert "naïve café — “quoted”" in text
+    assert encoding == "utf-8"
+
+
+def test_utf8_declaration_that_does_not_decode_falls_back_to_detection():
+    sentence = ("Le président a déclaré que la réforme des retraites serait présentée à l'Assemblée "
+                "nationale après l'été. Les syndicats ont réagi très vivement à cette annonce.")
+    body = f'<meta charset="utf-8"><p>{sentence}</p>'.encode("cp1252")
+    text, encoding = decode_html(body)
+    assert sentence in text
+    assert encoding != "utf-8"
+
+
+def test_utf16_with_bom():
+    text, _ = decode_html("<p>hello</p>".encode("utf-16"))
+    assert text == "<p>hello</p>"
+
+
+@pytest.mark.parametrize("body, binary", [
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, True),
+    (b"%PDF-1.7 ...", True),
+    (bytes(range(256)) * 10, True),
+    (b"<html><body><p>text</p></body></html>", False),
+    ("<p>é</p>".encode("utf-16"), False),
+])
+def test_binary_sniffing(body, binary):
+    assert looks_binary(body) is binary
+
+

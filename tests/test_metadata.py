@@ -1,0 +1,72 @@
+"""Metadata from JSON-LD (@graph, @id references, lists), meta tags and markup, in that order."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+
+from cleaners.metadata import extract_metadata
+
+
+def _tree(head: str, body: str = "", lang: str = "") -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f"<html{lang}><head>{head}</head><body>{body}</body></html>")
+
+
+def _ld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_jsonld_graph_with_author_reference():
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebPage", "@id": "p", "name": "Page title | Site"},
+        {"@type": "NewsArticle", "headline": "The headline", "author": [{"@id": "#jane"}, {"@id": "#org"}],
+         "datePublished": "2024-01-02T03:04:05+01:00", "articleSection": ["World", "Europe"],
+         "keywords": "a, b", "image": {"@type": "ImageObject", "url": "/img.jpg"}, "inLanguage": "de-DE"},
+        {"@type": "Person", "@id": "#jane", "name": "Jane Doe"},
+        {"@type": "Organization", "@id": "#org", "name": "Site News"},
+    ]}
+    meta = extract_metadata(_tree(_ld(graph)), "https://site.example/a")
+    assert meta.headline == "The headline"
+    assert meta.authors == ("Jane Doe",)
+    assert meta.datePublished == "2024-01-02T03:04:05+01:00"
+    assert meta.articleSection == "World"
+    assert meta.keywords == ("a", "b")
+    assert meta.mainImage == "https://site.example/img.jpg"
+    assert meta.inLanguage == "de"
+
+
+def test_invalid_jsonld_is_skipped_and_meta_tags_are_used():
+    head = ('<script type="application/ld+json">{not json</script>'
+            '<meta property="og:title" content="OG title - Site"><meta property="og:site_name" content="Site">'
+            '<meta property="article:published_time" content="2023-05-06T07:08:09Z">'
+            '<meta name="author" content="By Ann Poe"><meta property="article:section" content="Sport">'
+            '<link rel="canonical" href="/canon">')
+    meta = extract_metadata(_tree(head, lang=' lang="fr-FR"'), "https://site.example/x?utm=1")
+    assert meta.headline == "OG title"
+    assert meta.datePublished == "2023-05-06T07:08:09+00:00"
+    assert meta.datePublishedRaw == "2023-05-06T07:08:09Z"
+    assert meta.authors == ("Ann Poe",)
+    assert meta.articleSection == "Sport"
+    assert meta.canonicalUrl == "https://site.example/canon"
+    assert meta.inLanguage == "fr"
+
+
+def test_markup_fallbacks():
+    body = ('<a rel="category tag" href="/c/tech">Tech</a><h1>Only heading</h1>'
+            '<span itemprop="author"><span itemprop="name">Kim Lee</span></span>'
+            '<time itemprop="datePublished" datetime="2022-02-03">3 Feb</time>')
+    meta = extract_metadata(_tree("<title>Title tag</title>", body), None)
+    assert meta.headline == "Only heading"
+    assert meta.articleSection == "Tech"
+    assert meta.authors == ("Kim Lee",)
+    assert meta.datePublished == "2022-02-03"
+
+
+def test_breadcrumb_gives_the_section():
+    crumbs = {"@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": 1, "name": "Home"},
+        {"@type": "ListItem", "position": 2, "name": "Science"},
+        {"@type": "ListItem", "position": 3, "name": "The article"}]}
+    meta = extract_metadata(_tree(_ld(crumbs)), None)
+    assert meta.articleSection == "Science"

@@ -1,0 +1,51 @@
+"""Normalisers: dates keep their offset and precision, bylines become person names."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.normalize import collapse_whitespace, language_code, parse_date, split_author_names, strip_site_name
+
+
+@pytest.mark.parametrize("raw, iso", [
+    ("2024-04-10T06:12:44+00:00", "2024-04-10T06:12:44+00:00"),
+    ("2019-11-19T13:03:00.000Z", "2019-11-19T13:03:00+00:00"),
+    ("2024-04-10", "2024-04-10"),
+    ("April 10, 2024", "2024-04-10"),
+    ("2024-04-10T08:00:00", "2024-04-10T08:00:00"),
+    ("1712729564", "2024-04-10T06:12:44+00:00"),
+    ("not a date", None),
+    ("1850-01-01", None),
+    ("", None),
+])
+def test_parse_date(raw, iso):
+    assert parse_date(raw) == iso
+
+
+@pytest.mark.parametrize("raw, names", [
+    ("By Jane Doe", ["Jane Doe"]),
+    ("Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ("By Jane Doe, John Roe & Ann Poe", ["Jane Doe", "John Roe", "Ann Poe"]),
+    ("admin", []),
+    ("https://example.com/author/jane", []),
+    ("Staff Reporter", []),
+])
+def test_split_author_names(raw, names):
+    assert split_author_names(raw) == names
+
+
+def test_strip_site_name_suffix_and_prefix():
+    assert strip_site_name("Big story | Daily Ledger", ["Daily Ledger"]) == "Big story"
+    assert strip_site_name("Daily Ledger - Big story", ["Daily Ledger"]) == "Big story"
+    assert strip_site_name("Fish - and chips", ["Daily Ledger"]) == "Fish - and chips"
+
+
+def test_language_code():
+    assert language_code("en-US") == "en"
+    assert language_code("pt_BR") == "pt"
+    assert language_code("") is None
+    assert language_code("english please") is None
+
+
+def test_collapse_whitespace_drops_invisible_characters():
+    assert collapse_whitespace(" a\u200bb\n\tc\u00a0d\u00ad ") == "ab c d"
