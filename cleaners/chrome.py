@@ -125,11 +125,15 @@ class ChromeRules:
 
     @cached_property
     def compiled_xpath(self) -> etree.XPath | None:
-        tests = [f"contains(concat(' ', normalize-space(@class), ' '), ' {t} ') or @id='{t}'"
-                 for t in sorted(self.tokens) if "'" not in t]
-        parts = [f"//*[@class or @id][{' or '.join(tests)}]"] if tests else []
-        parts += list(self.xpaths)
-        return etree.XPath(" | ".join(parts)) if parts else None
+        return etree.XPath(" | ".join(self.xpaths)) if self.xpaths else None
+
+    def matches_tokens(self, element: HtmlElement) -> bool:
+        """True when one of the element's class tokens, or its id, is a chrome token."""
+        element_id = element.get("id")
+        if element_id and element_id in self.tokens:
+            return True
+        classes = element.get("class")
+        return bool(classes and not self.tokens.isdisjoint(classes.split()))
 
     def is_chrome_line(self, paragraph: str) -> bool:
         if normalise_line(paragraph) in self.exact:
@@ -145,20 +149,21 @@ def _strings(table: dict[str, Any], key: str, origin: str) -> list[str]:
     return values
 
 
+_WITH_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
+
+
 def prune_elements(tree: HtmlElement, rules: ChromeRules) -> None:
     """Remove chrome elements in place, sparing any that hold much of the page's text."""
-    xpath = rules.compiled_xpath
-    if xpath is None:
-        return
-    matches = [el for el in xpath(tree) if isinstance(el, HtmlElement)]
+    matches = [el for el in _WITH_CLASS_OR_ID(tree) if rules.matches_tokens(el)] if rules.tokens else []
+    if rules.compiled_xpath is not None:
+        matches += rules.compiled_xpath(tree)
     if not matches:
         return
     page_text = len(tree.text_content())
     for element in matches:
-        parent = element.getparent()
-        if parent is None or element.tag in ("html", "body", "article", "main"):
+        if not isinstance(element, HtmlElement) or element.tag in ("html", "body", "article", "main"):
             continue
-        if len(element.text_content()) > page_text * _MAX_CHROME_SHARE:
+        if element.getparent() is None or len(element.text_content()) > page_text * _MAX_CHROME_SHARE:
             continue
         element.drop_tree()
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
 import attrs
+from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaners.jsonld import JsonLd, load_nodes
@@ -128,8 +129,12 @@ def _markup_authors(tree: HtmlElement) -> list[str]:
     return []
 
 
+_ITEMPROP_DATES = {prop: etree.XPath(f"//*[@itemprop='{prop}']") for prop in ("datePublished", "dateModified")}
+_PUBDATE_TIMES = etree.XPath("//time[@pubdate]/@datetime")
+
+
 def _markup_dates(tree: HtmlElement, prop: str) -> list[str | None]:
-    return [el.get("datetime") or el.get("content") for el in tree.iterfind(f".//*[@itemprop='{prop}']")]
+    return [el.get("datetime") or el.get("content") for el in _ITEMPROP_DATES[prop](tree)]
 
 
 def extract_metadata(tree: HtmlElement, page_url: str | None) -> PageMetadata:
@@ -169,7 +174,7 @@ def extract_metadata(tree: HtmlElement, page_url: str | None) -> PageMetadata:
         ld.get("datePublished"), ld.get("dateCreated"),
         *[v for key in _PUBLISHED_META for v in tags.get(key, ())],
         *_markup_dates(tree, "datePublished"),
-        *[el.get("datetime") for el in tree.iterfind(".//time[@pubdate]")],
+        *_PUBDATE_TIMES(tree),
     ])
     modified, modified_raw = _dated([
         ld.get("dateModified"),

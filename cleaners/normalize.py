@@ -22,6 +22,12 @@ _ROLE_WORDS = frozenset(
     "admin administrator published updated photographer senior chief associated press bureau news".split()
 )
 _HEADLINE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
+# Zone abbreviations pages print after a time; dateutil knows none of them by itself.
+_ZONE_OFFSETS = {name: hours * 3600 for name, hours in {
+    "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "IST": 5.5,
+    "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+    "MDT": -6, "PST": -8, "PDT": -7, "ET": -5, "PT": -8,
+}.items()}
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*$")
 
 
@@ -52,7 +58,7 @@ def parse_date(raw: str | None, now: datetime | None = None) -> str | None:
         moment = date_parser.isoparse(text)
     except (ValueError, OverflowError):
         try:
-            moment = date_parser.parse(text, fuzzy=False)
+            moment = date_parser.parse(text, fuzzy=False, tzinfos=_ZONE_OFFSETS)
         except (ValueError, OverflowError):
             return None
     latest = (now or datetime.now(UTC)).year + 1

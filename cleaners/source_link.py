@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaners.normalize import collapse_whitespace
@@ -21,6 +22,13 @@ _CREDIT_TEXT = re.compile(
     re.IGNORECASE,
 )
 _MAX_ANCHOR_TEXT = 80
+# A cheap first pass in C: only anchors whose text holds one of the credit words go to the regex.
+_LOWER = "translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_CANDIDATE_ANCHORS = etree.XPath(
+    f"//a[@href][string-length(normalize-space(.)) <= {_MAX_ANCHOR_TEXT}]"
+    f"[contains({_LOWER}, 'source') or contains({_LOWER}, 'original') or contains({_LOWER}, 'read ')"
+    f" or {_LOWER} = 'via']"
+)
 
 
 def _site(url: str | None) -> str:
@@ -31,9 +39,9 @@ def _site(url: str | None) -> str:
 def find_source_url(tree: HtmlElement, page_url: str | None, canonical_url: str | None) -> str | None:
     """The credited original's absolute URL, or None when the page is not a credited copy."""
     own_site = _site(page_url)
-    for anchor in tree.iterfind(".//a[@href]"):
+    for anchor in _CANDIDATE_ANCHORS(tree):
         text = collapse_whitespace(anchor.text_content())
-        if not text or len(text) > _MAX_ANCHOR_TEXT or not _CREDIT_TEXT.fullmatch(text):
+        if not _CREDIT_TEXT.fullmatch(text):
             continue
         href = urljoin(page_url or "", anchor.get("href", "").strip())
         if urlsplit(href).scheme in ("http", "https") and _site(href) not in ("", own_site):
