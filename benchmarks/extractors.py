@@ -56,7 +56,7 @@ def _newsclean(html: bytes, url: str) -> Extraction:
     try:
         article = cleaners.clean_html(html, url=url)
     except cleaners.CleaningError as error:
-        raise NoArticle(str(error.kind)) from error
+        raise NoArticle(str(error)) from error
     return Extraction(
         body=article.articleBody,
         headline=article.headline,

@@ -112,7 +112,7 @@ class PageRecord:
 
 
 def timed_extract(
-    extractor: Extractor, html: bytes, url: str, page_id: str
+    extractor: Extractor, html: bytes, url: str, where: str
 ) -> tuple[Extraction, str, str, float]:
     """Run the timed body call; never raise, so one bad page cannot stop the run.
 
@@ -126,12 +126,12 @@ def timed_extract(
         extraction, outcome, detail = Extraction(), "no-article", str(declined)
     except Exception as error:
         extraction, outcome, detail = Extraction(), "error", f"{type(error).__name__}: {error}"
-        _log(f"error: {extractor.name} on {page_id}: {detail}")
+        _log(f"error: {extractor.name} on {where}: {detail}")
     return extraction, outcome, detail, (time.process_time() - start) * 1000
 
 
 def untimed_metadata(
-    extractor: Extractor, html: bytes, url: str, page_id: str, body: Extraction
+    extractor: Extractor, html: bytes, url: str, where: str, body: Extraction
 ) -> Extraction:
     """Add metadata the extractor gives only from a second call, kept out of the timing."""
     if extractor.metadata is None:
@@ -139,7 +139,7 @@ def untimed_metadata(
     try:
         extra = extractor.metadata(html, url)
     except Exception as error:
-        _log(f"error: {extractor.name} metadata on {page_id}: {type(error).__name__}: {error}")
+        _log(f"error: {extractor.name} metadata on {where}: {type(error).__name__}: {error}")
         extra = Extraction()
     return Extraction(body=body.body, headline=extra.headline, authors=extra.authors, date=extra.date)
 
@@ -160,11 +160,14 @@ def score_page(extractor: Extractor, truth: TruthRow, extraction: Extraction) ->
     }
 
 
-def run_page(extractor: Extractor, truth: TruthRow, html: bytes) -> PageRecord:
-    """Extract (timed), fetch any extra metadata (untimed), and score one page."""
-    extraction, outcome, detail, cpu_ms = timed_extract(extractor, html, truth.url, truth.id)
+def run_page(extractor: Extractor, truth: TruthRow, html: bytes, where: str) -> PageRecord:
+    """Extract (timed), fetch any extra metadata (untimed), and score one page.
+
+    ``where`` names the page in error messages (``set/id``).
+    """
+    extraction, outcome, detail, cpu_ms = timed_extract(extractor, html, truth.url, where)
     if outcome == "ok":
-        extraction = untimed_metadata(extractor, html, truth.url, truth.id, extraction)
+        extraction = untimed_metadata(extractor, html, truth.url, where, extraction)
     scores = score_page(extractor, truth, extraction)
     return PageRecord(id=truth.id, outcome=outcome, detail=detail, cpu_ms=cpu_ms, **scores)
 
@@ -178,7 +181,7 @@ def run_set(
     for done, truth in enumerate(rows, start=1):
         html = read_html(set_dir, truth.id)
         for extractor in extractors:
-            records[extractor.name].append(run_page(extractor, truth, html))
+            records[extractor.name].append(run_page(extractor, truth, html, f"{set_dir.name}/{truth.id}"))
         if done % PROGRESS_EVERY == 0 or done == len(rows):
             _log(f"[{set_dir.name}] {done}/{len(rows)} pages, {time.monotonic() - started:.0f}s")
     return records

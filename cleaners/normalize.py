@@ -23,7 +23,7 @@ _ROLE_WORDS = frozenset(
 )
 _HEADLINE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
 # Zone abbreviations pages print after a time; dateutil knows none of them by itself.
-_ZONE_OFFSETS = {name: hours * 3600 for name, hours in {
+_ZONE_OFFSETS = {name: int(hours * 3600) for name, hours in {
     "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "IST": 5.5,
     "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
     "MDT": -6, "PST": -8, "PDT": -7, "ET": -5, "PT": -8,
@@ -59,7 +59,7 @@ def parse_date(raw: str | None, now: datetime | None = None) -> str | None:
     except (ValueError, OverflowError):
         try:
             moment = date_parser.parse(text, fuzzy=False, tzinfos=_ZONE_OFFSETS)
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError, TypeError):
             return None
     latest = (now or datetime.now(UTC)).year + 1
     if not _EARLIEST_YEAR <= moment.year <= latest:
