@@ -28,6 +28,8 @@ _EDGE_PUNCTUATION = " -–—:|•·*»›"
 _MAX_CHROME_SHARE = 0.4
 # After a trailing "Related Articles" heading, lines this short are link titles.
 _MAX_LINK_TITLE_WORDS = 20
+# Every pattern is bounded in length; longer paragraphs are story text and skip the regex.
+_MAX_PATTERN_LINE = 300
 
 
 def normalise_line(text: str) -> str:
@@ -52,6 +54,9 @@ class ChromeRules:
     exact: frozenset[str] = frozenset()
     patterns: tuple[str, ...] = ()
     trailing: frozenset[str] = frozenset()
+    link_list_min_items: int | None = None
+    """None where a rules file leaves it unsaid; the built-in file sets it."""
+    link_list_min_share: float | None = None
     sites: tuple[tuple[str, ChromeRules], ...] = ()
 
     @classmethod
@@ -67,6 +72,7 @@ class ChromeRules:
                 exact=frozenset(normalise_line(s) for s in _strings(lines, "exact", origin)),
                 patterns=tuple(_strings(lines, "patterns", origin)),
                 trailing=frozenset(normalise_line(s) for s in _strings(lines, "trailing", origin)),
+                **_link_list_settings(elements, origin),
                 sites=tuple(
                     (host.lower().lstrip("."), cls.from_mapping(site, f"{origin} [sites.{host}]"))
                     for host, site in data.get("sites", {}).items()
@@ -100,6 +106,8 @@ class ChromeRules:
             exact=self.exact | other.exact,
             patterns=self.patterns + other.patterns,
             trailing=self.trailing | other.trailing,
+            link_list_min_items=_either(other.link_list_min_items, self.link_list_min_items),
+            link_list_min_share=_either(other.link_list_min_share, self.link_list_min_share),
             sites=self.sites + other.sites,
         )
 
@@ -108,10 +116,7 @@ class ChromeRules:
         if not host or not self.sites:
             return self
         host = host.lower()
-        rules = ChromeRules(
-            tokens=self.tokens, xpaths=self.xpaths, exact=self.exact, patterns=self.patterns,
-            trailing=self.trailing,
-        )
+        rules = attrs.evolve(self, sites=())
         for site, site_rules in self.sites:
             if host == site or host.endswith("." + site):
                 rules = rules.merged(site_rules)
@@ -135,11 +140,33 @@ class ChromeRules:
         classes = element.get("class")
         return bool(classes and not self.tokens.isdisjoint(classes.split()))
 
-    def is_chrome_line(self, paragraph: str) -> bool:
-        if normalise_line(paragraph) in self.exact:
+    def is_chrome_line(self, paragraph: str, normalised: str | None = None) -> bool:
+        """True when the whole paragraph is a chrome line (never when it merely contains one)."""
+        if (normalised if normalised is not None else normalise_line(paragraph)) in self.exact:
             return True
         pattern = self.compiled_patterns
-        return bool(pattern and pattern.fullmatch(_line_for_patterns(paragraph)))
+        if pattern is None or len(paragraph) > _MAX_PATTERN_LINE:
+            return False
+        return bool(pattern.fullmatch(_line_for_patterns(paragraph)))
+
+
+def _either(preferred: Any, fallback: Any) -> Any:
+    return preferred if preferred is not None else fallback
+
+
+def _link_list_settings(elements: dict[str, Any], origin: str) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    if "link_list_min_items" in elements:
+        value = elements["link_list_min_items"]
+        if not isinstance(value, int) or value < 1:
+            raise RulesError(f"{origin}: 'link_list_min_items' must be a whole number of at least 1")
+        settings["link_list_min_items"] = value
+    if "link_list_min_share" in elements:
+        value = elements["link_list_min_share"]
+        if not isinstance(value, int | float) or not 0 < value <= 1:
+            raise RulesError(f"{origin}: 'link_list_min_share' must be a number in (0, 1]")
+        settings["link_list_min_share"] = float(value)
+    return settings
 
 
 def _strings(table: dict[str, Any], key: str, origin: str) -> list[str]:
@@ -152,14 +179,18 @@ def _strings(table: dict[str, Any], key: str, origin: str) -> list[str]:
 _WITH_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
 
 
-def prune_elements(tree: HtmlElement, rules: ChromeRules) -> None:
-    """Remove chrome elements in place, sparing any that hold much of the page's text."""
+def prune_chrome(tree: HtmlElement, rules: ChromeRules) -> None:
+    """The element layer: prune chrome elements and link rails from the tree, in place."""
+    page_text = len(tree.text_content())
+    prune_elements(tree, rules, page_text)
+    prune_link_blocks(tree, rules, page_text)
+
+
+def prune_elements(tree: HtmlElement, rules: ChromeRules, page_text: int) -> None:
+    """Remove elements the rules name, sparing any that hold much of the page's text."""
     matches = [el for el in _WITH_CLASS_OR_ID(tree) if rules.matches_tokens(el)] if rules.tokens else []
     if rules.compiled_xpath is not None:
         matches += rules.compiled_xpath(tree)
-    if not matches:
-        return
-    page_text = len(tree.text_content())
     for element in matches:
         if not isinstance(element, HtmlElement) or element.tag in ("html", "body", "article", "main"):
             continue
@@ -168,15 +199,44 @@ def prune_elements(tree: HtmlElement, rules: ChromeRules) -> None:
         element.drop_tree()
 
 
-def drop_chrome_lines(paragraphs: Sequence[str], rules: ChromeRules) -> tuple[list[str], list[str]]:
-    """Split body paragraphs into (kept, removed) by the line rules."""
+_LISTS = etree.XPath("//ul[count(li) >= $min_items] | //ol[count(li) >= $min_items]")
+
+
+def _link_share(element: HtmlElement) -> float:
+    text = len(element.text_content().strip())
+    if not text:
+        return 0.0
+    return sum(len(a.text_content().strip()) for a in element.iter("a")) / text
+
+
+def prune_link_blocks(tree: HtmlElement, rules: ChromeRules, page_text: int) -> None:
+    """Remove lists that are mostly links (teaser and "more stories" rails), sparing any list
+    that holds much of the page's text (a story told as a list of linked items)."""
+    if rules.link_list_min_items is None or rules.link_list_min_share is None:
+        return
+    for element in _LISTS(tree, min_items=rules.link_list_min_items):
+        if (_link_share(element) >= rules.link_list_min_share
+                and len(element.text_content()) < page_text * _MAX_CHROME_SHARE):
+            element.drop_tree()
+
+
+def drop_chrome_lines(paragraphs: Sequence[str], rules: ChromeRules,
+                      echoes: Iterable[str] = ()) -> tuple[list[str], list[str]]:
+    """Split body paragraphs into (kept, removed).
+
+    Besides the line rules, one fact of page structure: a paragraph that repeats the page's own
+    headline (``echoes``) is the title block (or a teaser of the page itself) caught by extraction.
+    """
+    echoed = {normalise_line(e) for e in echoes if e}
     kept: list[str] = []
     removed: list[str] = []
     for index, paragraph in enumerate(paragraphs):
-        if normalise_line(paragraph) in rules.trailing and _only_link_titles(paragraphs[index + 1 :]):
+        key = normalise_line(paragraph)
+        if key in rules.trailing and _only_link_titles(paragraphs[index + 1 :]):
             removed.extend(paragraphs[index:])
             break
-        (removed if rules.is_chrome_line(paragraph) else kept).append(paragraph)
+        chrome = key in echoed or rules.is_chrome_line(paragraph, key)
+        (removed if chrome else kept).append(paragraph)
     return kept, removed
 
 

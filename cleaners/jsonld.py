@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 ARTICLE_TYPES = (
@@ -19,6 +20,7 @@ ARTICLE_TYPES = (
     "Report", "TechArticle", "ScholarlyArticle", "SocialMediaPosting",
 )
 _RANK = {name.casefold(): rank for rank, name in enumerate(ARTICLE_TYPES)}
+_JSONLD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
 _HTML_COMMENT = re.compile(r"^\s*<!--|-->\s*$")
 
 
@@ -41,7 +43,7 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
 def load_nodes(tree: HtmlElement) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page; a block that is not valid JSON is skipped."""
     nodes: list[dict[str, Any]] = []
-    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+    for script in _JSONLD_SCRIPTS(tree):
         text = _HTML_COMMENT.sub("", script.text or "")
         try:
             data = json.loads(text, strict=False)

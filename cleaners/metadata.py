@@ -64,7 +64,7 @@ class PageMetadata:
 
 def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
     tags: dict[str, list[str]] = {}
-    for meta in tree.iterfind(".//meta[@content]"):
+    for meta in _META_WITH_CONTENT(tree):
         key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
         content = meta.get("content", "").strip()
         if key and content:
@@ -114,21 +114,50 @@ def _dated(candidates: Iterable[str | None]) -> tuple[str | None, str | None]:
 
 def _markup_section(tree: HtmlElement) -> str | None:
     """WordPress and most CMSs mark category links with rel="category"."""
-    for link in tree.iterfind(".//a[@rel]"):
-        if "category" in link.get("rel", "").split():
-            return clean_text(link.text_content())
-    return None
+    links = _CATEGORY_LINKS(tree)
+    return clean_text(links[0].text_content()) if links else None
 
 
 def _markup_authors(tree: HtmlElement) -> list[str]:
-    for xpath in (".//*[@itemprop='author']//*[@itemprop='name']", ".//*[@itemprop='author']",
-                  ".//a[@rel='author']"):
-        names = [n for el in tree.iterfind(xpath) for n in split_author_names(el.text_content())]
+    for xpath in _AUTHOR_MARKUP:
+        names = [n for el in xpath(tree) for n in split_author_names(el.text_content())]
         if names:
             return names
     return []
 
 
+def byline_authors(tree: HtmlElement) -> list[str]:
+    """Names from the first short element whose class says byline or author.
+
+    Slower than the declared sources (it scans every class attribute), so it only runs when
+    the page declares no author.
+    """
+    for element in _BYLINE_CANDIDATES(tree):
+        classes = element.get("class", "").lower()
+        if any(word in classes for word in _NOT_BYLINE_CLASS):
+            continue
+        text = element.text_content()
+        if len(text) > _MAX_BYLINE_CHARS:
+            continue
+        names = split_author_names(text)
+        if names:
+            return names
+    return []
+
+
+_META_WITH_CONTENT = etree.XPath("//meta[@content]")
+_CANONICAL_HREFS = etree.XPath(
+    "//link[@href][contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]/@href")
+_CATEGORY_LINKS = etree.XPath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
+_AUTHOR_MARKUP = tuple(map(etree.XPath, (
+    "//*[@itemprop='author']//*[@itemprop='name']", "//*[@itemprop='author']", "//a[@rel='author']")))
+# Bylines by class name: what themes call the element that credits the writer.
+_BYLINE_CANDIDATES = etree.XPath("//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
+                                 "[not(self::script or self::style or self::img or self::meta)]")
+_MAX_BYLINE_CHARS = 120
+_NOT_BYLINE_CLASS = ("comment", "avatar", "bio", "box", "description", "image", "img", "photo")
+_H1 = etree.XPath("//h1")
+_TITLE = etree.XPath("//title")
 _ITEMPROP_DATES = {prop: etree.XPath(f"//*[@itemprop='{prop}']") for prop in ("datePublished", "dateModified")}
 _PUBDATE_TIMES = etree.XPath("//time[@pubdate]/@datetime")
 
@@ -142,10 +171,9 @@ def extract_metadata(tree: HtmlElement, page_url: str | None) -> PageMetadata:
     ld = JsonLd(load_nodes(tree))
     tags = _meta_tags(tree)
     canonical = None
-    for link in tree.iterfind(".//link[@rel][@href]"):
-        if "canonical" in link.get("rel", "").lower().split():
-            canonical = _absolute(page_url, link.get("href"))
-            break
+    for href in _CANONICAL_HREFS(tree):
+        canonical = _absolute(page_url, href)
+        break
     canonical = canonical or _absolute(page_url, _first(tags, ("og:url",)))
     site_name = _first(tags, ("og:site_name", "application-name", "twitter:site"))
     publisher = ld.get("publisher")
@@ -153,11 +181,11 @@ def extract_metadata(tree: HtmlElement, page_url: str | None) -> PageMetadata:
 
     headline = _text_of(ld.get("headline")) or clean_text(_first(tags, ("og:title", "twitter:title")))
     if not headline:
-        h1s = tree.findall(".//h1")
+        h1s = _H1(tree)
         headline = clean_text(h1s[0].text_content()) if len(h1s) == 1 else None
     if not headline:
-        title = tree.find(".//title")
-        headline = clean_text(title.text_content()) if title is not None else None
+        titles = _TITLE(tree)
+        headline = clean_text(titles[0].text_content()) if titles else None
     if headline:
         headline = strip_site_name(headline, [n for n in site_names if isinstance(n, str)])
 

@@ -17,7 +17,7 @@ class CleanOptions:
 
     rules: ChromeRules = attrs.field(factory=ChromeRules.default)
     max_bytes: int = DEFAULT_MAX_BYTES
-    favor_precision: bool = True
+    favor_precision: bool = False
     favor_recall: bool = False
 
     @classmethod

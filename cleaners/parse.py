@@ -6,6 +6,7 @@ extractor all read it.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 import lxml.html
@@ -17,7 +18,6 @@ from cleaners.errors import CleaningError, FailureKind
 
 _ANY_TAG = re.compile(rb"<\s*(!doctype|html|head|body|p|div|article|main|title|meta|span|section|h[1-6])\b",
                       re.IGNORECASE)
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def _parser() -> lxml.html.HTMLParser:
@@ -37,14 +37,18 @@ def check_body(body: bytes, max_bytes: int) -> None:
 
 
 def parse_html(body: bytes, content_type: str | None) -> tuple[HtmlElement, str]:
-    """The page's tree and the encoding it was read with."""
+    """The page's tree and the encoding it was read with.
+
+    The parser is always fed UTF-8 with the encoding stated, so no declaration inside the page
+    can make libxml2 decode it differently from ``decode_html``; a UTF-8 page is fed as it came.
+    """
     text, encoding = decode_html(body, content_type)
-    if not _ANY_TAG.search(text[:1 << 20].encode("utf-8", "replace")):
+    utf8 = body.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8" else text.encode("utf-8", "surrogatepass")
+    if not _ANY_TAG.search(utf8, 0, 1 << 20):
         raise CleaningError(FailureKind.NOT_HTML, "the content has no HTML markup")
-    text = _XML_DECLARATION.sub("", text, count=1)
     parser = _parser()
     try:
-        tree = lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+        tree = lxml.html.document_fromstring(utf8, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise CleaningError(FailureKind.NOT_HTML, f"the HTML cannot be parsed ({error})") from error
     if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):

@@ -12,15 +12,14 @@ from datetime import UTC
 
 from htmldate import find_date
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_author
 
 from cleaners.article import Article, Author, CleaningMetadata, Image
-from cleaners.chrome import drop_chrome_lines, prune_elements
+from cleaners.chrome import drop_chrome_lines, prune_chrome
 from cleaners.classify import not_article_reason
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs
-from cleaners.metadata import PageMetadata, extract_metadata
-from cleaners.normalize import parse_date, split_author_names, unique_names
+from cleaners.metadata import PageMetadata, byline_authors, extract_metadata
+from cleaners.normalize import parse_date, unique_names
 from cleaners.options import CleanOptions
 from cleaners.page import Page
 from cleaners.parse import check_body, parse_html
@@ -55,9 +54,9 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     url = page.address or declared.canonicalUrl
     source_url = find_source_url(tree, url, declared.canonicalUrl)
     rules = options.rules.for_host(_host(url))
-    prune_elements(tree, rules)
+    prune_chrome(tree, rules)
     paragraphs = extract_paragraphs(tree, url, options)
-    kept, removed = drop_chrome_lines(paragraphs, rules)
+    kept, removed = drop_chrome_lines(paragraphs, rules, echoes=[declared.headline or ""])
     if reason := not_article_reason(declared, kept):
         raise CleaningError(FailureKind.NOT_ARTICLE, reason)
     body = "\n\n".join(kept)
@@ -90,11 +89,10 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
 
 def _fill_missing(tree: HtmlElement, url: str | None,
                   declared: PageMetadata) -> tuple[list[str], str | None, str | None]:
-    """Authors and publication date from trafilatura's heuristics when the page declares none."""
+    """Authors from bylines and the publication date from htmldate when the page declares none."""
     authors = list(declared.authors)
     if not authors:
-        found = extract_author(tree)
-        authors = unique_names(split_author_names(found)) if found else []
+        authors = unique_names(byline_authors(tree))
     published, raw = declared.datePublished, declared.datePublishedRaw
     if not published:
         found_date = find_date(tree, url=url, extensive_search=False, original_date=True)

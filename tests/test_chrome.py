@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from cleaners.chrome import ChromeRules, RulesError, drop_chrome_lines, prune_elements
+from cleaners.chrome import ChromeRules, RulesError, drop_chrome_lines, prune_chrome
 
 RULES = ChromeRules.default()
 
@@ -65,7 +65,7 @@ def test_element_rules_prune_share_bars_but_not_the_story_container():
             '<a class="go-to-top-button"><span class="screen-reader-text">Back to top button</span></a>'
             "</body></html>")
     tree = lxml.html.document_fromstring(html)
-    prune_elements(tree, RULES)
+    prune_chrome(tree, RULES)
     text = tree.text_content()
     assert "The story itself is here." in text
     assert "Share on Facebook" not in text
@@ -94,3 +94,22 @@ def test_bad_rules_file_is_named_in_the_error(tmp_path, text, complaint):
     with pytest.raises(RulesError, match=r"rules\.toml") as error:
         ChromeRules.from_file(path)
     assert complaint in str(error.value)
+
+
+def test_link_rails_go_but_a_story_told_as_a_list_stays():
+    rail = "".join(f'<li><a href="/s{i}">Other story number {i} with a title</a></li>' for i in range(5))
+    story_list = "".join(f"<li>Step {i}: mix the flour with <a href='/w'>water</a> and knead it well.</li>"
+                         for i in range(5))
+    html = f"<html><body><p>{'Story text. ' * 30}</p><ul>{story_list}</ul><ul class='x'>{rail}</ul></body></html>"
+    tree = lxml.html.document_fromstring(html)
+    prune_chrome(tree, RULES)
+    text = tree.text_content()
+    assert "Step 4: mix the flour" in text
+    assert "Other story number" not in text
+
+
+def test_user_file_without_link_list_settings_keeps_the_defaults(tmp_path):
+    path = tmp_path / "rules.toml"
+    path.write_text('[lines]\nexact = ["x"]\n')
+    merged = RULES.merged(ChromeRules.from_file(path))
+    assert (merged.link_list_min_items, merged.link_list_min_share) == (3, 0.8)
