@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint benchmark
+.PHONY: setup run clean-examples test lint benchmark
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,17 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The main job: crawl the demo news site, replayed from its cassette (no internet needed).
 run: setup
-	$(BIN)/python -m cleaners tests/fixtures -o output/articles.jsonl
+	rm -f output/articles.jsonl output/outcomes.jsonl
+	$(BIN)/scrapy crawl news -a site=http://demo-news.example/ -a follow=true -a max_depth=1 \
+		-s VCR_CASSETTE=cassettes/demo-news.yaml -s VCR_RECORD_MODE=none
+	@echo "articles: output/articles.jsonl ($$(wc -l < output/articles.jsonl) lines)," \
+		"outcomes: output/outcomes.jsonl ($$(wc -l < output/outcomes.jsonl) lines)"
+
+# Clean the bundled example pages with the command line (no Scrapy involved).
+clean-examples: setup
+	$(BIN)/python -m cleaners tests/fixtures -o output/examples.jsonl
 
 lint: setup
 	$(BIN)/ruff check cleaners crawler benchmarks tests

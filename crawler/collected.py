@@ -1,0 +1,88 @@
+"""What the crawl has already collected: article URLs and body fingerprints.
+
+Seeded from the JSONL files the crawl appends to (its ``FEEDS``), so a second crawl with the same
+output skips what it already has, and a crawl resumed with ``JOBDIR`` never writes an article twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import Crawler
+from w3lib.url import canonicalize_url
+
+logger = logging.getLogger(__name__)
+
+
+def url_key(url: str) -> str:
+    """A URL as compared for repeats: canonical query order, no fragment, no ``www.``."""
+    canonical = canonicalize_url(url)
+    parts = urlsplit(canonical)
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}{parts.path}{'?' + parts.query if parts.query else ''}"
+
+
+def appended_jsonl_outputs(crawler: Crawler) -> list[Path]:
+    """Local JSON Lines feeds the crawl appends to (an overwritten feed starts empty)."""
+    paths = []
+    for uri, options in crawler.settings.getdict("FEEDS").items():
+        uri = str(uri)
+        if "%(" in uri or options.get("overwrite", False):
+            continue
+        if options.get("format") not in ("jsonlines", "jl", "jsonl"):
+            continue
+        scheme = urlsplit(uri).scheme
+        if scheme in ("", "file") or len(scheme) == 1:  # a bare path (or a Windows drive letter)
+            paths.append(Path(uri.removeprefix("file://")))
+    return paths
+
+
+class CollectedIndex:
+    def __init__(self) -> None:
+        self.urls: dict[str, str] = {}
+        self.fingerprints: dict[str, str] = {}
+
+    @classmethod
+    def from_files(cls, paths: Iterable[Path]) -> CollectedIndex:
+        index = cls()
+        for path in paths:
+            if path.is_file():
+                index._load(path)
+        return index
+
+    def _load(self, path: Path) -> None:
+        with path.open(encoding="utf-8", errors="replace") as lines:
+            for number, line in enumerate(lines, 1):
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    logger.warning("%s line %d is not valid JSON; skipped", path, number)
+                    continue
+                if isinstance(record, dict) and "error" not in record:
+                    self.add(record)
+
+    def add(self, record: dict[str, Any]) -> None:
+        url = record.get("url") or ""
+        for address in (record.get("url"), record.get("canonicalUrl")):
+            if address:
+                self.urls.setdefault(url_key(address), url)
+        fingerprint = (record.get("metadata") or {}).get("fingerprint")
+        if fingerprint:
+            self.fingerprints.setdefault(fingerprint, url)
+
+    def has_url(self, url: str) -> bool:
+        return url_key(url) in self.urls
+
+    def duplicate_reason(self, record: dict[str, Any]) -> str | None:
+        for address in (record.get("url"), record.get("canonicalUrl")):
+            if address and (first := self.urls.get(url_key(address))):
+                return f"same URL as the article already collected from {first}"
+        fingerprint = (record.get("metadata") or {}).get("fingerprint")
+        if fingerprint and (first := self.fingerprints.get(fingerprint)):
+            return f"same text as the article already collected from {first}"
+        return None

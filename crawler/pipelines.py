@@ -1,0 +1,125 @@
+"""Pipelines: clean each fetched page off the reactor, then apply the date window and drop repeats.
+
+Cleaning runs the very same ``cleaners`` code as the command line (``clean_to_record``) in a
+process pool sized to the cores, so parsing never blocks downloads. Scrapy's scraper slot
+(``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) holds back new responses while the pool is busy, which keeps
+memory bounded however long the crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from datetime import date
+from typing import Any, Self
+
+from scrapy.crawler import Crawler
+
+from cleaners import ChromeRules, CleanOptions
+from cleaners.options import DEFAULT_MAX_BYTES
+from cleaners.worker import clean_to_record, init_worker
+from crawler.collected import CollectedIndex, appended_jsonl_outputs
+from crawler.discovery import in_window, parse_when
+from crawler.items import CrawledPage
+from crawler.outcomes import Outcome, Rejected
+
+
+def _options(crawler: Crawler) -> CleanOptions:
+    rules = ChromeRules.default()
+    for path in crawler.settings.getlist("CLEANER_RULES"):
+        rules = rules.merged(ChromeRules.from_file(path))
+    return CleanOptions(rules=rules, max_bytes=crawler.settings.getint("DOWNLOAD_MAXSIZE") or DEFAULT_MAX_BYTES)
+
+
+class CleaningPipeline:
+    """``CrawledPage`` in, article record out; pages that give no article are dropped with why."""
+
+    def __init__(self, options: CleanOptions, workers: int) -> None:
+        self.options = options
+        self.workers = workers
+        self.site_options: dict[str, CleanOptions] = {}
+        self.pool: Executor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        workers = crawler.settings.getint("CLEANER_WORKERS") or os.cpu_count() or 1
+        return cls(_options(crawler), workers)
+
+    def open_spider(self) -> None:
+        context = multiprocessing.get_context("forkserver")
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=init_worker,
+                                        initargs=(self.options,))
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _options_for(self, rules_file: str | None) -> CleanOptions | None:
+        if rules_file is None:
+            return None
+        if rules_file not in self.site_options:
+            rules = self.options.rules.merged(ChromeRules.from_file(rules_file))
+            self.site_options[rules_file] = CleanOptions(rules=rules, max_bytes=self.options.max_bytes)
+        return self.site_options[rules_file]
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, CrawledPage):
+            return item
+        assert self.pool is not None, "the pipeline is used before the spider opened"
+        future = self.pool.submit(clean_to_record, item.page, self._options_for(item.rules_file))
+        record = await asyncio.wrap_future(future)
+        error = record.get("error")
+        if error is None:
+            return record
+        if error["kind"] == "not-article":
+            raise Rejected(Outcome.NOT_ARTICLE, error["message"])
+        raise Rejected(Outcome.CLEANING_ERROR, f"{error['kind']}: {error['message']}")
+
+
+class DateWindowPipeline:
+    """Drops articles published outside the spider's ``since``/``until`` window."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def _window(self) -> tuple[date | None, date | None]:
+        plan = getattr(self.crawler.spider, "plan", None)
+        return (plan.since, plan.until) if plan is not None else (None, None)
+
+    def process_item(self, item: Any) -> Any:
+        since, until = self._window()
+        published = parse_when(item.get("datePublished")) if isinstance(item, dict) else None
+        if not in_window(published, since, until):
+            raise Rejected(Outcome.OUTSIDE_DATE_WINDOW,
+                           f"published {item['datePublished']}, outside {since or '...'} to {until or '...'}")
+        return item
+
+
+class DuplicatesPipeline:
+    """Drops an article whose URL, canonical URL or body fingerprint was already collected, in
+    this crawl or in the output file an earlier crawl wrote (incremental crawling)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.index = CollectedIndex()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.index = CollectedIndex.from_files(appended_jsonl_outputs(self.crawler))
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, dict):
+            return item
+        if reason := self.index.duplicate_reason(item):
+            raise Rejected(Outcome.DUPLICATE, reason)
+        self.index.add(item)
+        return item

@@ -1,0 +1,65 @@
+"""Defaults for ``scrapy crawl news``. Every project setting is one documented constant here;
+override any of them with ``-s NAME=VALUE`` or in a custom settings module."""
+
+BOT_NAME = "newsclean"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Tell sites who you are: set this to your project and a contact address or URL.
+USER_AGENT = "newsclean/0.1 (news research crawler; set USER_AGENT to your contact)"
+
+# -- Politeness ------------------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+DOWNLOAD_TIMEOUT = 30
+# No page worth cleaning is this large; bigger bodies are cut off and never held, inflated or parsed.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+# The HTTP cache is off; turn it on with -s HTTPCACHE_ENABLED=true to re-run a crawl from disk.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_DIR = "httpcache"
+
+# -- Output ----------------------------------------------------------------------------------------
+# Articles go here (JSON Lines, appended across runs so a second crawl skips what it has) unless
+# the command line names feeds: `-o FILE` appends elsewhere, `-O FILE` overwrites.
+NEWS_DEFAULT_FEED = "output/articles.jsonl"
+ADDONS = {"crawler.addons.DefaultArticleFeed": 0}
+FEED_EXPORT_ENCODING = "utf-8"
+# One line per URL the crawl touched: article, not-article, duplicate, http-error... (empty: off).
+OUTCOMES_FILE = "output/outcomes.jsonl"
+
+# -- Cleaning --------------------------------------------------------------------------------------
+# Worker processes that clean pages off the reactor thread (0: one per core).
+CLEANER_WORKERS = 0
+# Chrome-rules TOML files added to the built-in rules for every page of the crawl.
+CLEANER_RULES: list[str] = []
+
+# -- Recording and replay --------------------------------------------------------------------------
+# A vcrpy cassette to replay (and, with VCR_RECORD_MODE once/new_episodes/all, record) the crawl.
+VCR_CASSETTE = None
+VCR_RECORD_MODE = "none"
+
+# -- Components ------------------------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "crawler.pipelines.CleaningPipeline": 100,
+    "crawler.pipelines.DateWindowPipeline": 200,
+    "crawler.pipelines.DuplicatesPipeline": 300,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.incremental.AlreadyCollectedMiddleware": 50,
+    "crawler.vcr.VcrMiddleware": 950,
+}
+EXTENSIONS = {
+    "crawler.outcomes.OutcomeLog": 0,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False

@@ -1,0 +1,51 @@
+"""Run ``scrapy crawl news`` as a user would (a subprocess from the project root) and read what it wrote."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = {"AUTOTHROTTLE_ENABLED": "false", "DOWNLOAD_DELAY": "0", "CLEANER_WORKERS": "2", "LOG_LEVEL": "INFO"}
+
+
+@attrs.frozen
+class CrawlResult:
+    returncode: int
+    log: str
+    articles: list[dict[str, Any]]
+    outcomes: list[dict[str, Any]]
+    stats: str
+
+    def outcome_of(self, url_end: str) -> list[str]:
+        return [o["outcome"] for o in self.outcomes if o["url"].endswith(url_end)]
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def run_crawl(out: Path, arguments: dict[str, str], settings: dict[str, str] | None = None,
+              env: dict[str, str] | None = None, overwrite: bool = False, timeout: float = 300) -> CrawlResult:
+    """Crawl into ``out/articles.jsonl`` and ``out/outcomes.jsonl`` (appending unless ``overwrite``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "scrapy", "crawl", "news",
+               "-O" if overwrite else "-o", str(out / "articles.jsonl")]
+    for key, value in arguments.items():
+        command += ["-a", f"{key}={value}"]
+    for key, value in {**FAST, "OUTCOMES_FILE": str(out / "outcomes.jsonl"), **(settings or {})}.items():
+        command += ["-s", f"{key}={value}"]
+    environment = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                            env={**environment, **(env or {})}, check=False)
+    stats = result.stderr[result.stderr.rfind("Dumping Scrapy stats"):]
+    return CrawlResult(result.returncode, result.stderr, read_jsonl(out / "articles.jsonl"),
+                       read_jsonl(out / "outcomes.jsonl"), stats)

@@ -1,0 +1,75 @@
+"""A real HTTP server on 127.0.0.1 serving a site held in memory, recording every request.
+
+It also answers absolute-form request targets (``GET http://host/path``), so a crawler can use it
+as an HTTP proxy: that is how a site under a made-up host name is crawled, and recorded, offline.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+import attrs
+
+
+@attrs.frozen(kw_only=True)
+class Route:
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.define
+class Site:
+    """Paths (with query) to routes; ``requests`` lists every path asked for, in order."""
+
+    routes: dict[str, Route] = attrs.field(factory=dict)
+    requests: list[str] = attrs.field(factory=list)
+
+    def add(self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8", **kw: object) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.routes[path] = Route(body=data, content_type=content_type, **kw)  # type: ignore[arg-type]
+
+
+def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            site.requests.append(path)
+            route = site.routes.get(path)
+            if route is None:
+                route = Route(body=b"<html><body><h1>Not found</h1></body></html>", status=404)
+            self.send_response(route.status)
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Length", str(len(route.body)))
+            for name, value in route.headers:
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(route.body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    return Handler
+
+
+@contextmanager
+def serving(site: Site) -> Iterator[str]:
+    """Serve ``site`` on 127.0.0.1 (a free port) for the block; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="test-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
