@@ -25,10 +25,15 @@ _ANCHORS = etree.XPath("//body//a")
 def link_density(tree: HtmlElement) -> float:
     """Share of the page's visible text that sits inside links."""
     bodies = tree.xpath("//body")
-    total = len(bodies[0].text_content().split()) if bodies else 0
+    total = _visible_chars(bodies[0]) if bodies else 0
     if not total:
         return 0.0
-    return sum(len(a.text_content().split()) for a in _ANCHORS(tree)) / total
+    return min(1.0, sum(_visible_chars(a) for a in _ANCHORS(tree)) / total)
+
+
+def _visible_chars(element: HtmlElement) -> int:
+    """Characters of text, whitespace aside (text_content() glues words of adjacent elements)."""
+    return sum(len(word) for word in element.text_content().split())
 
 
 def declares_article(declared: PageMetadata) -> bool:

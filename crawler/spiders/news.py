@@ -93,8 +93,9 @@ class NewsSpider(scrapy.Spider):
             depth = response.meta.get(DEPTH, 0)
             if site.follow and depth < site.max_depth:
                 for link in self._link_extractor(response.meta[SITE], site).extract_links(response):
-                    yield self._request(link.url, self.parse_page, response.meta[SITE], listing=True,
-                                        depth=depth + 1)
+                    if self.plan is not None and self.plan.site_for(link.url) is site:
+                        yield self._request(link.url, self.parse_page, response.meta[SITE], listing=True,
+                                            depth=depth + 1)
         yield CrawledPage(page=page_from_response(response), rules_file=site.rules)
 
     def _feed_links(self, response: TextResponse) -> Iterator[Request]:
@@ -104,9 +105,10 @@ class NewsSpider(scrapy.Spider):
                                     response.meta[SITE], listing=True)
 
     def _link_extractor(self, number: int, site: SitePlan) -> LinkExtractor:
+        """Links matching the site's allow/deny patterns; the caller keeps those on the site's hosts
+        (compared by host name, so a port in the URL does not matter)."""
         if number not in self._link_extractors:
-            self._link_extractors[number] = LinkExtractor(allow=site.allow, deny=site.deny,
-                                                          allow_domains=sorted(site.hosts()))
+            self._link_extractors[number] = LinkExtractor(allow=site.allow, deny=site.deny)
         return self._link_extractors[number]
 
     def parse_feed(self, response: Response) -> Iterator[Request]:

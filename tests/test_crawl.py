@@ -1,0 +1,213 @@
+"""``scrapy crawl news`` end to end: the real Scrapy engine (a subprocess, as users run it) against a
+real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from cleaners import clean_html
+from tests.crawling import run_crawl
+from tests.sites.server import Site, serving
+from tests.sites.small import ARTICLES, fill_small_site
+
+
+@pytest.fixture(scope="module")
+def small_site():
+    site = Site()
+    with serving(site) as base:
+        fill_small_site(site, base)
+        yield site, base
+
+
+def _fresh(site: Site) -> None:
+    site.requests.clear()
+
+
+def _article_numbers(result) -> list[int]:
+    return sorted(int(a["url"].rsplit("/", 1)[1].removesuffix(".html")) for a in result.articles
+                  if a["url"].rsplit("/", 1)[1].removesuffix(".html").isdigit())
+
+
+@pytest.mark.parametrize("feed", ["/rss.xml", "/atom.xml", "/feed.json"])
+def test_feeds_of_each_format(small_site, tmp_path, feed, validate_record):
+    _site, base = small_site
+    result = run_crawl(tmp_path, {"feeds": base + feed})
+    assert result.returncode == 0, result.log[-3000:]
+    assert _article_numbers(result) == list(range(1, ARTICLES + 1))
+    for article in result.articles:
+        validate_record(article)
+    assert result.outcome_of(feed) == ["feed"]
+
+
+def test_sitemap_and_every_url_accounted_for(small_site, tmp_path):
+    _site, base = small_site
+    result = run_crawl(tmp_path, {"sitemaps": f"{base}/sitemap.xml"})
+    assert _article_numbers(result) == list(range(1, ARTICLES + 1))
+    assert Counter(o["outcome"] for o in result.outcomes) == {"article": ARTICLES, "sitemap": 1}
+    assert all(a["authors"] == [{"name": "Alex Reporter"}] for a in result.articles)
+
+
+def test_urls_file(small_site, tmp_path):
+    _site, base = small_site
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"# two articles and a missing page\n{base}/news/1.html\n{base}/news/2.html\n{base}/gone.html\n")
+    result = run_crawl(tmp_path, {"urls_file": str(urls)})
+    assert _article_numbers(result) == [1, 2]
+    assert result.outcome_of("/gone.html") == ["http-error"]
+    assert [o.get("status") for o in result.outcomes if o["url"].endswith("/gone.html")] == [404]
+
+
+def test_site_discovers_feeds_and_sitemaps_and_obeys_robots(small_site, tmp_path):
+    site, base = small_site
+    _fresh(site)
+    result = run_crawl(tmp_path, {"site": f"{base}/", "follow": "true", "max_depth": "1"})
+    assert result.returncode == 0
+    assert len(result.articles) == ARTICLES
+    assert len({a["canonicalUrl"] for a in result.articles}) == ARTICLES
+    assert len({a["metadata"]["fingerprint"] for a in result.articles}) == ARTICLES
+    assert {"/rss.xml", "/atom.xml", "/sitemap.xml", "/robots.txt"} <= set(site.requests)
+    assert "/private/draft.html" not in site.requests
+    assert result.outcome_of("/private/draft.html") == ["disallowed-by-robots"]
+    # A copy and its original: whichever is cleaned first is kept, the other is a duplicate.
+    assert sorted(result.outcome_of("/news/copy.html") + result.outcome_of("/news/2.html")) == ["article",
+                                                                                                "duplicate"]
+    assert sorted(result.outcome_of("/news/same-text.html") + result.outcome_of("/news/1.html")) == [
+        "article", "duplicate"]
+    assert result.outcome_of(f"{base}/") == ["not-article"]
+    fetched = {o["url"] for o in result.outcomes}
+    assert len(fetched) == len(result.outcomes), "one outcome line per URL"
+
+
+def test_following_respects_depth_allow_and_deny(small_site, tmp_path):
+    site, base = small_site
+    _fresh(site)
+    shallow = run_crawl(tmp_path / "shallow", {"urls": f"{base}/section/a.html", "follow": "true", "max_depth": "1"})
+    assert _article_numbers(shallow) == [1, 2]
+    assert "/news/3.html" not in site.requests
+    deep = run_crawl(tmp_path / "deep", {"urls": f"{base}/section/a.html", "follow": "true", "max_depth": "2",
+                                         "deny": r"/news/[45]\.html"})
+    assert _article_numbers(deep) == [1, 2, 3, 6]
+    allowed = run_crawl(tmp_path / "allow", {"urls": f"{base}/section/a.html", "follow": "true", "max_depth": "2",
+                                             "allow": r"/news/1\.html"})
+    assert _article_numbers(allowed) == [1]
+
+
+def test_date_window_skips_listed_pages_before_fetching(small_site, tmp_path):
+    site, base = small_site
+    _fresh(site)
+    result = run_crawl(tmp_path, {"sitemaps": f"{base}/sitemap.xml", "since": "2024-01-03", "until": "2024-01-04"})
+    assert _article_numbers(result) == [3, 4]
+    assert not {"/news/1.html", "/news/2.html", "/news/5.html", "/news/6.html"} & set(site.requests)
+    assert result.outcome_of("/news/1.html") == ["outside-date-window"]
+
+
+def test_date_window_applies_after_cleaning_when_nothing_lists_a_date(small_site, tmp_path):
+    _site, base = small_site
+    urls = ",".join(f"{base}/news/{n}.html" for n in (1, 2, 3))
+    result = run_crawl(tmp_path, {"urls": urls, "since": "2024-01-02"})
+    assert _article_numbers(result) == [2, 3]
+    assert result.outcome_of("/news/1.html") == ["outside-date-window"]
+
+
+def test_second_crawl_skips_what_the_output_has(small_site, tmp_path):
+    site, base = small_site
+    first = run_crawl(tmp_path, {"sitemaps": f"{base}/sitemap.xml"})
+    assert len(first.articles) == ARTICLES
+    _fresh(site)
+    second = run_crawl(tmp_path, {"sitemaps": f"{base}/sitemap.xml"})
+    assert len(second.articles) == ARTICLES, "nothing appended the second time"
+    assert site.requests == ["/sitemap.xml"] or set(site.requests) <= {"/sitemap.xml", "/robots.txt"}
+    assert Counter(o["outcome"] for o in second.outcomes[-ARTICLES - 1:]) == {"already-collected": ARTICLES,
+                                                                                 "sitemap": 1}
+
+
+def test_resume_with_jobdir_collects_each_article_once(small_site, tmp_path):
+    _site, base = small_site
+    settings = {"JOBDIR": str(tmp_path / "job"), "CLOSESPIDER_ITEMCOUNT": "1", "CONCURRENT_REQUESTS": "1",
+                "DOWNLOAD_DELAY": "0.5"}
+    first = run_crawl(tmp_path, {"sitemaps": f"{base}/sitemap.xml"}, settings=settings)
+    assert "closespider_itemcount" in first.log
+    assert 1 <= len(first.articles) < ARTICLES
+    resumed = run_crawl(tmp_path, {"sitemaps": f"{base}/sitemap.xml"},
+                        settings={"JOBDIR": str(tmp_path / "job")})
+    assert _article_numbers(resumed) == list(range(1, ARTICLES + 1))
+
+
+def test_pipeline_record_equals_command_line_record(small_site, tmp_path):
+    site, base = small_site
+    result = run_crawl(tmp_path, {"urls": f"{base}/news/3.html"})
+    [crawled] = result.articles
+    from_cli = clean_html(site.routes["/news/3.html"].body, url=f"{base}/news/3.html").to_dict()
+    for record in (crawled, from_cli):
+        record["metadata"].pop("dateDownloaded")
+        record["metadata"].pop("source")
+    assert crawled == from_cli
+
+
+def test_bad_argument_is_named(tmp_path):
+    result = run_crawl(tmp_path, {"feeds": "ftp://example.com/feed"})
+    assert "feeds: 'ftp://example.com/feed' is not an http(s) URL" in result.log
+    assert result.articles == []
+
+
+def test_demo_cassette_replays_offline(tmp_path, validate_record):
+    from tests.sites.record_demo import CASSETTE, DEMO_ARGUMENTS
+
+    result = run_crawl(tmp_path, DEMO_ARGUMENTS, settings={"VCR_CASSETTE": str(CASSETTE)})
+    assert result.returncode == 0
+    assert len(result.articles) >= 25
+    for article in result.articles:
+        validate_record(article)
+    assert "vcr/missing" not in result.stats
+    assert "'vcr/replayed'" in result.stats
+    outcomes = Counter(o["outcome"] for o in result.outcomes)
+    assert outcomes["article"] == len(result.articles)
+    assert outcomes["not-in-cassette"] == 0
+    seed = next(a for a in result.articles if a["url"].endswith("26-seed-aggregator.html"))
+    assert seed["sourceUrl"].startswith("https://www.ft.com/")
+    assert "Source link" not in seed["articleBody"]
+
+
+def test_recording_then_replay_without_the_server(tmp_path):
+    site = Site()
+    cassette = tmp_path / "recorded.yaml"
+    with serving(site) as base:
+        fill_small_site(site, base)
+        recorded = run_crawl(tmp_path / "rec", {"urls": f"{base}/news/1.html"},
+                             settings={"VCR_CASSETTE": str(cassette), "VCR_RECORD_MODE": "once"})
+    assert len(recorded.articles) == 1
+    assert cassette.exists()
+    replayed = run_crawl(tmp_path / "play", {"urls": f"{base}/news/1.html"},
+                         settings={"VCR_CASSETTE": str(cassette), "VCR_RECORD_MODE": "none"})
+    assert [a["articleBody"] for a in replayed.articles] == [a["articleBody"] for a in recorded.articles]
+    missing = run_crawl(tmp_path / "miss", {"urls": f"{base}/news/2.html"},
+                        settings={"VCR_CASSETTE": str(cassette), "VCR_RECORD_MODE": "none"})
+    assert "'vcr/missing': 1" in missing.stats
+    assert missing.outcome_of("/news/2.html") == ["not-in-cassette"]
+
+
+def test_outcome_lines_are_valid_json_with_known_outcomes(small_site, tmp_path):
+    _site, base = small_site
+    run_crawl(tmp_path, {"site": f"{base}/"})
+    known = {"article", "not-article", "duplicate", "already-collected", "outside-date-window",
+             "disallowed-by-robots", "http-error", "network-error", "cleaning-error", "feed", "sitemap",
+             "robots", "not-in-cassette", "ignored"}
+    lines = (tmp_path / "outcomes.jsonl").read_text("utf-8").splitlines()
+    assert lines
+    for line in lines:
+        outcome = json.loads(line)
+        assert outcome["outcome"] in known
+        assert outcome["url"].startswith("http")
+
+
+def test_network_error_has_an_outcome(tmp_path):
+    result = run_crawl(tmp_path, {"urls": "http://127.0.0.1:9/news.html"}, settings={"RETRY_TIMES": "0"})
+    assert result.outcome_of("127.0.0.1:9/news.html") == ["network-error"]
+
+
+def test_project_root_has_scrapy_cfg():
+    assert (Path(__file__).resolve().parents[1] / "scrapy.cfg").read_text().count("crawler.settings") == 1
