@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run clean-examples test lint benchmark
+.PHONY: setup run clean-examples test lint benchmark baseline
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ lint: setup
 
 test: lint
 	$(BIN)/python -m pytest
+	$(BIN)/python -m benchmarks.quality --extractors newsclean --gate benchmarks/baseline.json > /dev/null
+
+# Pin the current figures as the gate's baseline (after a change that improves them).
+baseline: setup
+	$(BIN)/python -m benchmarks.quality --extractors newsclean --write-baseline benchmarks/baseline.json
 
 benchmark: setup
 	$(BIN)/python -m benchmarks.quality

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import scoring
+from benchmarks import gate, scoring
 from benchmarks.extractors import EXTRACTORS, Extraction, Extractor, Field, NoArticle
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -457,6 +457,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="every k-th page, so about N pages per set (deterministic)")
     add("--limit", type=_positive, metavar="N", help="at most the first N (sampled) pages per set")
     add("--json", type=Path, metavar="FILE", help="also write every figure, page by page, as JSON")
+    add("--gate", type=Path, metavar="BASELINE",
+        help="fail (exit 1) when a pinned figure of the baseline file drops by more than its tolerance")
+    add("--write-baseline", type=Path, metavar="BASELINE", help="pin this run's newsclean figures in a file")
     add("--data-dir", type=Path, default=None,
         help=f"benchmark sets (default: ${DATA_DIR_ENV}, else ../shared/benchmarks beside the project)")
     return parser.parse_args(argv)
@@ -477,9 +480,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         text = json.dumps(report_json(report), ensure_ascii=False, indent=1)
         args.json.write_text(text + "\n", encoding="utf-8")
-    # Seam for ``--gate BASELINE``: load a file written by ``--json`` from a known-good run,
-    # compare its ``extractors`` figures with ``report_json(report)``, and return non-zero
-    # when newsclean falls below it by more than a tolerance. Not implemented yet.
+    run_options = {"sets": list(args.sets), "sample": args.sample, "limit": args.limit}
+    try:
+        if args.write_baseline:
+            gate.write_baseline(args.write_baseline, report_json(report), run_options)
+            _log(f"pinned {args.write_baseline}")
+        failures = gate.check(args.gate, report_json(report), run_options) if args.gate else []
+    except gate.GateError as error:
+        _log(f"quality gate: {error}")
+        return 2
+    if args.gate:
+        for failure in failures:
+            _log(f"quality gate: {failure}")
+        if failures:
+            return 1
+        _log(f"quality gate: every figure of {args.gate} holds")
     return 0
 
 

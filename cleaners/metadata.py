@@ -14,13 +14,13 @@ import attrs
 from lxml import etree
 from lxml.html import HtmlElement
 
+from cleaners.headline import choose_headline, host_names
 from cleaners.jsonld import JsonLd, load_nodes
 from cleaners.normalize import (
     clean_text,
     language_code,
     parse_date,
     split_author_names,
-    strip_site_name,
     unique_names,
 )
 
@@ -156,7 +156,6 @@ _BYLINE_CANDIDATES = etree.XPath("//body//*[contains(@class, 'byline') or contai
                                  "[not(self::script or self::style or self::img or self::meta)]")
 _MAX_BYLINE_CHARS = 120
 _NOT_BYLINE_CLASS = ("comment", "avatar", "bio", "box", "description", "image", "img", "photo")
-_H1 = etree.XPath("//h1")
 _TITLE = etree.XPath("//title")
 _ITEMPROP_DATES = {prop: etree.XPath(f"//*[@itemprop='{prop}']") for prop in ("datePublished", "dateModified")}
 _PUBDATE_TIMES = etree.XPath("//time[@pubdate]/@datetime")
@@ -179,15 +178,11 @@ def extract_metadata(tree: HtmlElement, page_url: str | None) -> PageMetadata:
     publisher = ld.get("publisher")
     site_names = [site_name or "", publisher.get("name", "") if isinstance(publisher, dict) else ""]
 
-    headline = _text_of(ld.get("headline")) or clean_text(_first(tags, ("og:title", "twitter:title")))
-    if not headline:
-        h1s = _H1(tree)
-        headline = clean_text(h1s[0].text_content()) if len(h1s) == 1 else None
-    if not headline:
-        titles = _TITLE(tree)
-        headline = clean_text(titles[0].text_content()) if titles else None
-    if headline:
-        headline = strip_site_name(headline, [n for n in site_names if isinstance(n, str)])
+    titles = _TITLE(tree)
+    names = [n for n in site_names if isinstance(n, str) and n] + host_names(canonical or page_url)
+    headline = choose_headline(tree, [_text_of(ld.get("headline")), clean_text(_first(tags, ("og:title",))),
+                                      clean_text(_first(tags, ("twitter:title",))),
+                                      clean_text(titles[0].text_content()) if titles else None], names)
 
     authors = [n for raw in ld.names("author") or ld.names("creator") for n in split_author_names(raw)]
     if not authors:

@@ -6,6 +6,7 @@ usable, so the extraction stage can try its next source.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 
@@ -13,15 +14,28 @@ from dateutil import parser as date_parser
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _EARLIEST_YEAR = 1990
-_AUTHOR_PREFIX = re.compile(r"^\s*(by|von|par|por|di|door|av|af|text|written by|posted by|words)\s*[:\-]?\s+",
-                            re.IGNORECASE)
+_AUTHOR_PREFIX = re.compile(
+    r"^\s*(by|von|par|por|di|door|av|af|text|written by|posted by|words|authors?|contributors?)\s*[:\-]?\s+",
+    re.IGNORECASE)
+# "BySummer Swann": a byline whose "By" lost its space in the markup.
+_GLUED_BY = re.compile(r"^By(?=[A-Z][a-z])")
+# Degrees and certifications after a name ("Jane Doe, MD, PhD"): not people.
+_CREDENTIAL = re.compile(r"^[A-Z]{2,5}$|^([A-Z][a-z]?\.){1,4}$|^(?i:ph\.?\s?d|m\.?d|esq|jr|sr)\.?$|®|™")
+_NOT_A_PERSON_PHRASE = re.compile(r"^(the author|more (about|from|by)\b|view (all|more)\b|see all\b|all posts\b)",
+                                  re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\|)\s*", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"https?://|www\.|@|\d|\.(com|org|net)\b", re.IGNORECASE)
 _ROLE_WORDS = frozenset(
     "staff reporter correspondent editor writer contributor columnist journalist agency team desk newsroom "
     "admin administrator published updated photographer senior chief associated press bureau news".split()
 )
-_HEADLINE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
+# A byline part ending in one of these is a job title ("Shipping Expert", "Senior Editor").
+_ROLE_NOUNS = frozenset(
+    "expert editor writer reporter correspondent director manager specialist analyst consultant dietitian "
+    "coach founder cofounder co-founder officer president contributor columnist producer strategist scientist "
+    "engineer designer photographer staff team desk".split()
+)
+_HEADLINE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " • ", " ~ ")
 # Zone abbreviations pages print after a time; dateutil knows none of them by itself.
 _ZONE_OFFSETS = {name: int(hours * 3600) for name, hours in {
     "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "IST": 5.5,
@@ -37,9 +51,10 @@ def collapse_whitespace(text: str) -> str:
 
 
 def clean_text(value: object) -> str | None:
+    """Declared text as readers see it: entities decoded ("&#8211;" is "–"), whitespace collapsed."""
     if not isinstance(value, str):
         return None
-    text = collapse_whitespace(value)
+    text = collapse_whitespace(html.unescape(value))
     return text or None
 
 
@@ -75,18 +90,27 @@ def _is_bare_day(text: str) -> bool:
 
 def split_author_names(raw: str) -> list[str]:
     """Turn a byline or an author field into clean person names, in order."""
-    text = collapse_whitespace(raw)
+    text = _GLUED_BY.sub("", collapse_whitespace(html.unescape(raw)))
     text = _AUTHOR_PREFIX.sub("", text)
     names = []
-    for part in _AUTHOR_SPLIT.split(text):
-        name = _AUTHOR_PREFIX.sub("", part).strip(" .:-–—")
-        if _looks_like_name(name):
+    for index, part in enumerate(_AUTHOR_SPLIT.split(text)):
+        name = _AUTHOR_PREFIX.sub("", part).strip(" .:-–—»«")
+        if _looks_like_name(name) and not (index and _is_job_title(name)):
             names.append(name)
     return names
 
 
+def _is_job_title(part: str) -> bool:
+    """A byline part after a name that ends like a job title ("Jane Doe, Shipping Expert")."""
+    return part.split()[-1].casefold() in _ROLE_NOUNS
+
+
 def _looks_like_name(name: str) -> bool:
     if not name or len(name) > 60 or _NOT_A_NAME.search(name):
+        return False
+    if _CREDENTIAL.search(name) or _NOT_A_PERSON_PHRASE.search(name):
+        return False
+    if " " not in name and re.search(r"[._]", name):  # a user name ("andrew.keaveney"), not a person's
         return False
     words = name.split()
     if not 1 <= len(words) <= 5:
@@ -107,17 +131,21 @@ def unique_names(names: list[str]) -> list[str]:
 
 def strip_site_name(headline: str, site_names: list[str]) -> str:
     """Drop a "| Site Name" style suffix or prefix when it names the site."""
-    keys = {collapse_whitespace(n).casefold() for n in site_names if n}
+    keys = {"".join(re.findall(r"\w+", n.casefold())) for n in site_names if n}
     for separator in _HEADLINE_SEPARATORS:
         if separator not in headline:
             continue
         head, _, tail = headline.rpartition(separator)
-        if tail.casefold() in keys and head:
+        if _squashed(tail) in keys and head:
             return head.strip()
         first, _, rest = headline.partition(separator)
-        if first.casefold() in keys and rest:
+        if _squashed(first) in keys and rest:
             return rest.strip()
     return headline
+
+
+def _squashed(text: str) -> str:
+    return "".join(re.findall(r"\w+", text.casefold()))
 
 
 def language_code(raw: str | None) -> str | None:

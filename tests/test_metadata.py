@@ -53,11 +53,11 @@ def test_invalid_jsonld_is_skipped_and_meta_tags_are_used():
 
 
 def test_markup_fallbacks():
-    body = ('<a rel="category tag" href="/c/tech">Tech</a><h1>Only heading</h1>'
+    body = ('<a rel="category tag" href="/c/tech">Tech</a><h1>The only heading</h1>'
             '<span itemprop="author"><span itemprop="name">Kim Lee</span></span>'
             '<time itemprop="datePublished" datetime="2022-02-03">3 Feb</time>')
     meta = extract_metadata(_tree("<title>Title tag</title>", body), None)
-    assert meta.headline == "Only heading"
+    assert meta.headline == "The only heading"
     assert meta.articleSection == "Tech"
     assert meta.authors == ("Kim Lee",)
     assert meta.datePublished == "2022-02-03"

@@ -49,3 +49,17 @@ def test_language_code():
 
 def test_collapse_whitespace_drops_invisible_characters():
     assert collapse_whitespace(" a\u200bb\n\tc\u00a0d\u00ad ") == "ab c d"
+
+
+@pytest.mark.parametrize("raw, names", [
+    ("Dylan Bailey, MS, RD, FAND", ["Dylan Bailey"]),
+    ("BySummer Swann", ["Summer Swann"]),
+    ("Genevieve Carlton, Ph.D.", ["Genevieve Carlton"]),
+    ("Mike Marshall, Shipping Expert", ["Mike Marshall"]),
+    ("Alex Reporter", ["Alex Reporter"]),
+    ("More About MixmasterFred »", []),
+    ("andrew.keaveney", []),
+    ("Maria &amp; Katerina", ["Maria", "Katerina"]),
+])
+def test_bylines_lose_credentials_titles_and_widgets(raw, names):
+    assert split_author_names(raw) == names
