@@ -11,10 +11,12 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from functools import partial
+from pathlib import Path
 from typing import Any, TextIO
 
 from tqdm import tqdm
 
+from cleaners.boilerplate import BoilerplateLearner
 from cleaners.chrome import RulesError
 from cleaners.options import DEFAULT_MAX_BYTES, CleanOptions
 from cleaners.sources import InputNotFound, discover
@@ -37,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rules", action="append", default=[], metavar="FILE",
                         help="a TOML chrome-rules file added to the built-in rules (repeatable)")
     parser.add_argument("--url", help="the page's URL, for a single input (default: its canonical or og:url)")
+    parser.add_argument("--no-site-boilerplate", action="store_true",
+                        help="do not learn lines repeated across a site's pages (learning waits for every input "
+                        "before writing; without it records stream out as they are cleaned)")
+    parser.add_argument("--learned-rules", metavar="FILE",
+                        help="write the site boilerplate learned from the inputs as a rules file (TOML)")
     parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                         help=f"refuse pages larger than this, after decompression (default {DEFAULT_MAX_BYTES:,})")
     return parser
@@ -53,16 +60,30 @@ def _records(paths: list[str], url: str | None, options: CleanOptions, jobs: int
         yield from pool.map(task, paths, chunksize=chunksize)
 
 
+def _without_site_boilerplate(records: Iterable[dict[str, Any]],
+                              learner: BoilerplateLearner) -> Iterator[dict[str, Any]]:
+    """Two passes: learn each site's repeated lines from every record, then drop them."""
+    collected = list(records)
+    for record in collected:
+        learner.observe(record)
+    for record in collected:
+        yield learner.apply(record)
+
+
 def _outcome(record: dict[str, Any]) -> str:
     """"cleaned", "not-article", or the failure kind."""
     error = record.get("error")
     return "cleaned" if error is None else error["kind"]
 
 
-def write_records(records: Iterable[dict[str, Any]], out: TextIO, total: int) -> Counter[str]:
+def _with_progress(records: Iterable[dict[str, Any]], total: int) -> Iterable[dict[str, Any]]:
+    """A progress bar on standard error while inputs are cleaned, when it is a terminal."""
+    return tqdm(records, total=total, disable=not sys.stderr.isatty(), unit="page", file=sys.stderr)
+
+
+def write_records(records: Iterable[dict[str, Any]], out: TextIO) -> Counter[str]:
     counts: Counter[str] = Counter()
-    show_progress = sys.stderr.isatty()
-    for record in tqdm(records, total=total, disable=not show_progress, unit="page", file=sys.stderr):
+    for record in records:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         counts[_outcome(record)] += 1
     return counts
@@ -94,8 +115,14 @@ def main(argv: list[str] | None = None) -> int:
     jobs = args.jobs or os.cpu_count() or 1
     if jobs < 1:
         parser.error("--jobs must be at least 1")
+    records = _with_progress(_records(paths, args.url, options, jobs), len(paths))
+    learner = BoilerplateLearner()
+    if not args.no_site_boilerplate:
+        records = _without_site_boilerplate(records, learner)
     with ExitStack() as stack:
         out = stack.enter_context(open(args.output, "w", encoding="utf-8")) if args.output else sys.stdout
-        counts = write_records(_records(paths, args.url, options, jobs), out, len(paths))
+        counts = write_records(records, out)
+    if args.learned_rules:
+        Path(args.learned_rules).write_text(learner.rules_toml(), encoding="utf-8")
     print(summary(counts), file=sys.stderr)
     return EXIT_FAILURES if _failures(counts) else EXIT_OK

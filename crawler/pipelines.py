@@ -13,11 +13,13 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import date
+from pathlib import Path
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
 
 from cleaners import ChromeRules, CleanOptions
+from cleaners.boilerplate import BoilerplateLearner
 from cleaners.options import DEFAULT_MAX_BYTES
 from cleaners.worker import clean_to_record, init_worker
 from crawler.collected import CollectedIndex, appended_jsonl_outputs
@@ -76,6 +78,30 @@ class CleaningPipeline:
         if error["kind"] == "not-article":
             raise Rejected(Outcome.NOT_ARTICLE, error["message"])
         raise Rejected(Outcome.CLEANING_ERROR, f"{error['kind']}: {error['message']}")
+
+
+class SiteBoilerplatePipeline:
+    """Drops paragraphs that recur across a site's pages (see ``cleaners.boilerplate``), learning as
+    the crawl goes, and writes what it learned to ``LEARNED_RULES_FILE`` as a rules file."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.learner = BoilerplateLearner()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler.settings.get("LEARNED_RULES_FILE"))
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, dict):
+            return item
+        self.learner.observe(item)
+        return self.learner.apply(item)
+
+    def close_spider(self) -> None:
+        if self.path:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            Path(self.path).write_text(self.learner.rules_toml(), encoding="utf-8")
 
 
 class DateWindowPipeline:

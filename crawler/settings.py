@@ -41,6 +41,10 @@ CLEANER_WORKERS = 0
 # Chrome-rules TOML files added to the built-in rules for every page of the crawl.
 CLEANER_RULES: list[str] = []
 
+# Paragraphs found repeated across a site's pages are dropped as chrome; what was learned is
+# written here as a chrome-rules file you can review and pass back with CLEANER_RULES (empty: off).
+LEARNED_RULES_FILE = "output/learned-rules.toml"
+
 # -- Recording and replay --------------------------------------------------------------------------
 # A vcrpy cassette to replay (and, with VCR_RECORD_MODE once/new_episodes/all, record) the crawl.
 VCR_CASSETTE = None
@@ -49,6 +53,7 @@ VCR_RECORD_MODE = "none"
 # -- Components ------------------------------------------------------------------------------------
 ITEM_PIPELINES = {
     "crawler.pipelines.CleaningPipeline": 100,
+    "crawler.pipelines.SiteBoilerplatePipeline": 150,
     "crawler.pipelines.DateWindowPipeline": 200,
     "crawler.pipelines.DuplicatesPipeline": 300,
 }
