@@ -28,6 +28,7 @@ class Outcome(StrEnum):
     ALREADY_COLLECTED = "already-collected"
     OUTSIDE_DATE_WINDOW = "outside-date-window"
     ROBOTS_DISALLOWED = "disallowed-by-robots"
+    FORBIDDEN_ADDRESS = "forbidden-address"
     HTTP_ERROR = "http-error"
     NETWORK_ERROR = "network-error"
     CLEANING_ERROR = "cleaning-error"

@@ -26,6 +26,12 @@ RETRY_TIMES = 2
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"
 
+# -- Safety --------------------------------------------------------------------------------------
+# Hosts that are or resolve to loopback, private, link-local or multicast addresses are refused,
+# also after redirects. Allow them all (intranet crawls, tests) or name exceptions (host[:port]).
+ALLOW_PRIVATE_ADDRESSES = False
+ALLOWED_PRIVATE_HOSTS: list[str] = []
+
 # -- Output ----------------------------------------------------------------------------------------
 # Articles go here (JSON Lines, appended across runs so a second crawl skips what it has) unless
 # the command line names feeds: `-o FILE` appends elsewhere, `-O FILE` overwrites.
@@ -58,6 +64,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.DuplicatesPipeline": 300,
 }
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.guard.AddressGuardMiddleware": 40,
     "crawler.incremental.AlreadyCollectedMiddleware": 50,
     "crawler.vcr.VcrMiddleware": 950,
 }

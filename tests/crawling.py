@@ -12,7 +12,8 @@ from typing import Any
 import attrs
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = {"AUTOTHROTTLE_ENABLED": "false", "DOWNLOAD_DELAY": "0", "CLEANER_WORKERS": "2", "LOG_LEVEL": "INFO"}
+FAST = {"AUTOTHROTTLE_ENABLED": "false", "DOWNLOAD_DELAY": "0", "CLEANER_WORKERS": "2", "LOG_LEVEL": "INFO",
+        "ALLOW_PRIVATE_ADDRESSES": "true"}
 
 
 @attrs.frozen

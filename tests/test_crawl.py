@@ -211,3 +211,19 @@ def test_network_error_has_an_outcome(tmp_path):
 
 def test_project_root_has_scrapy_cfg():
     assert (Path(__file__).resolve().parents[1] / "scrapy.cfg").read_text().count("crawler.settings") == 1
+
+
+def test_private_addresses_are_refused_directly_by_name_and_after_a_redirect(tmp_path):
+    site = Site()
+    with serving(site) as base:
+        port = base.rsplit(":", 1)[1]
+        site.add("/moved.html", b"", status=302, headers=(("Location", f"http://localhost:{port}/news/1.html"),))
+        fill_small_site(site, base)
+        result = run_crawl(tmp_path, {"urls": f"{base}/news/1.html,{base}/moved.html,http://localhost:{port}/news/2.html"},
+                           settings={"ALLOW_PRIVATE_ADDRESSES": "false", "ALLOWED_PRIVATE_HOSTS": f"127.0.0.1:{port}"})
+    assert [a["url"] for a in result.articles] == [f"{base}/news/1.html"]
+    refused = [o for o in result.outcomes if o["outcome"] == "forbidden-address"]
+    assert sorted(o["url"] for o in refused) == [f"http://localhost:{port}/news/1.html",
+                                                 f"http://localhost:{port}/news/2.html"]
+    assert all("resolves to 127.0.0.1: a loopback address" in o["reason"] for o in refused)
+    assert "/news/2.html" not in site.requests

@@ -22,6 +22,7 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.discovery import Listed, in_window, parse_feed, parse_sitemap
+from crawler.guard import ForbiddenAddress
 from crawler.incremental import LISTING, AlreadyCollected
 from crawler.items import CrawledPage
 from crawler.outcomes import Outcome, url_outcome
@@ -162,6 +163,8 @@ class NewsSpider(scrapy.Spider):
                           status=error.response.status)
         elif isinstance(error, AlreadyCollected):
             self._outcome(request.url, Outcome.ALREADY_COLLECTED, str(error))
+        elif isinstance(error, ForbiddenAddress):
+            self._outcome(request.url, Outcome.FORBIDDEN_ADDRESS, str(error))
         elif isinstance(error, MissingFromCassette):
             self._outcome(request.url, Outcome.NOT_IN_CASSETTE, str(error))
         elif isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
