@@ -69,8 +69,14 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.vcr.VcrMiddleware": 950,
 }
 EXTENSIONS = {
+    "crawler.export.TornLineRepair": -10,
     "crawler.outcomes.OutcomeLog": 0,
 }
+# Flushed per record, so a killed crawl loses no line it wrote.
+FEED_EXPORTERS = {"jsonlines": "crawler.export.FlushingJsonLinesItemExporter",
+                  "jsonl": "crawler.export.FlushingJsonLinesItemExporter"}
+# With JOBDIR, a resumed crawl skips only URLs it finished (see crawler/dupefilter.py).
+DUPEFILTER_CLASS = "crawler.dupefilter.FinishedRequestsDupeFilter"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"

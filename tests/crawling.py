@@ -34,9 +34,9 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
 
 
-def run_crawl(out: Path, arguments: dict[str, str], settings: dict[str, str] | None = None,
-              env: dict[str, str] | None = None, overwrite: bool = False, timeout: float = 300) -> CrawlResult:
-    """Crawl into ``out/articles.jsonl`` and ``out/outcomes.jsonl`` (appending unless ``overwrite``)."""
+def crawl_command(out: Path, arguments: dict[str, str], settings: dict[str, str] | None = None,
+                  overwrite: bool = False) -> list[str]:
+    """``scrapy crawl news`` writing ``out/articles.jsonl`` and ``out/outcomes.jsonl``."""
     out.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "scrapy", "crawl", "news",
                "-O" if overwrite else "-o", str(out / "articles.jsonl")]
@@ -44,9 +44,21 @@ def run_crawl(out: Path, arguments: dict[str, str], settings: dict[str, str] | N
         command += ["-a", f"{key}={value}"]
     for key, value in {**FAST, "OUTCOMES_FILE": str(out / "outcomes.jsonl"), **(settings or {})}.items():
         command += ["-s", f"{key}={value}"]
+    return command
+
+
+def crawl_environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without proxies (tests talk to 127.0.0.1 directly), plus ``env``."""
     environment = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    return {**environment, **(env or {})}
+
+
+def run_crawl(out: Path, arguments: dict[str, str], settings: dict[str, str] | None = None,
+              env: dict[str, str] | None = None, overwrite: bool = False, timeout: float = 300) -> CrawlResult:
+    """Crawl into ``out/articles.jsonl`` and ``out/outcomes.jsonl`` (appending unless ``overwrite``)."""
+    command = crawl_command(out, arguments, settings, overwrite)
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                            env={**environment, **(env or {})}, check=False)
+                            env=crawl_environment(env), check=False)
     stats = result.stderr[result.stderr.rfind("Dumping Scrapy stats"):]
     return CrawlResult(result.returncode, result.stderr, read_jsonl(out / "articles.jsonl"),
                        read_jsonl(out / "outcomes.jsonl"), stats)

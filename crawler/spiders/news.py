@@ -50,6 +50,7 @@ class NewsSpider(scrapy.Spider):
         except PlanError as error:
             self.plan, self.plan_error = None, error
         self._link_extractors: dict[int, LinkExtractor] = {}
+        self._entry_urls: set[str] = set()
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -57,9 +58,12 @@ class NewsSpider(scrapy.Spider):
         if self.plan is None:
             logger.error("news spider: %s", self.plan_error)
             raise CloseSpider(f"bad arguments: {self.plan_error}")
-        for number, site in enumerate(self.plan.sites):
-            for request in self._site_requests(number, site):
-                yield request
+        requests = [r for number, site in enumerate(self.plan.sites) for r in self._site_requests(number, site)]
+        # Entry points are fetched again when a job resumes, so that whatever was in flight when it
+        # stopped is found again; a link to one found during the crawl is not fetched twice.
+        self._entry_urls = {r.url for r in requests}
+        for request in requests:
+            yield request.replace(dont_filter=True)
 
     def _site_requests(self, number: int, site: SitePlan) -> Iterator[Request]:
         for url in site.urls:
@@ -80,6 +84,11 @@ class NewsSpider(scrapy.Spider):
         return Request(url, callback=callback, errback=self.failed,
                        meta={SITE: site, DEPTH: depth, LISTING: listing, **meta})
 
+    def _discovered(self, url: str, callback: Any, site: int, **kwargs: Any) -> Iterator[Request]:
+        """A request for a URL found during the crawl, unless it is an entry point (already asked for)."""
+        if url not in self._entry_urls:
+            yield self._request(url, callback, site, **kwargs)
+
     # -- callbacks ----------------------------------------------------------------------------
 
     def _site(self, response: Response) -> SitePlan:
@@ -95,14 +104,14 @@ class NewsSpider(scrapy.Spider):
             if site.follow and depth < site.max_depth:
                 for link in self._link_extractor(response.meta[SITE], site).extract_links(response):
                     if self.plan is not None and self.plan.site_for(link.url) is site:
-                        yield self._request(link.url, self.parse_page, response.meta[SITE], listing=True,
+                        yield from self._discovered(link.url, self.parse_page, response.meta[SITE], listing=True,
                                             depth=depth + 1)
         yield CrawledPage(page=page_from_response(response), rules_file=site.rules)
 
     def _feed_links(self, response: TextResponse) -> Iterator[Request]:
         for link in response.xpath("//link[@rel='alternate'][@href]"):
             if (link.attrib.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES:
-                yield self._request(response.urljoin(link.attrib["href"]), self.parse_feed,
+                yield from self._discovered(response.urljoin(link.attrib["href"]), self.parse_feed,
                                     response.meta[SITE], listing=True)
 
     def _link_extractor(self, number: int, site: SitePlan) -> LinkExtractor:
@@ -128,13 +137,13 @@ class NewsSpider(scrapy.Spider):
         self._outcome(response.url, Outcome.SITEMAP,
                       f"{len(content.pages)} pages, {len(content.sitemaps)} sitemaps")
         for url in content.sitemaps:
-            yield self._request(url, self.parse_sitemap, response.meta[SITE], listing=True)
+            yield from self._discovered(url, self.parse_sitemap, response.meta[SITE], listing=True)
         yield from self._listed_requests(response, list(content.pages))
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         self._outcome(response.url, Outcome.ROBOTS)
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            yield self._request(url, self.parse_sitemap, response.meta[SITE], listing=True)
+            yield from self._discovered(url, self.parse_sitemap, response.meta[SITE], listing=True)
 
     def _listed_requests(self, response: Response, listed: list[Listed]) -> Iterator[Request]:
         """Pages a feed or sitemap lists, minus those dated outside the window (never fetched).
@@ -150,7 +159,7 @@ class NewsSpider(scrapy.Spider):
                               f"listed by {response.url} as published {entry.published.isoformat()}; "
                               "not fetched")
                 continue
-            yield self._request(entry.url, self.parse_page, response.meta[SITE], depth=site.max_depth)
+            yield from self._discovered(entry.url, self.parse_page, response.meta[SITE], depth=site.max_depth)
 
     # -- failures -----------------------------------------------------------------------------
 

@@ -6,7 +6,9 @@ as an HTTP proxy: that is how a site under a made-up host name is crawled, and r
 
 from __future__ import annotations
 
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +23,8 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     headers: tuple[tuple[str, str], ...] = ()
+    delay: float = 0.0
+    """Seconds to wait before answering (a slow site, so a crawl lasts long enough to interrupt)."""
 
 
 @attrs.define
@@ -46,6 +50,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             route = site.routes.get(path)
             if route is None:
                 route = Route(body=b"<html><body><h1>Not found</h1></body></html>", status=404)
+            if route.delay:
+                time.sleep(route.delay)
             self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(route.body)))
@@ -60,10 +66,19 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that vanish mid-request (a crawl killed on purpose) are not errors worth printing."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 @contextmanager
 def serving(site: Site) -> Iterator[str]:
     """Serve ``site`` on 127.0.0.1 (a free port) for the block; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+    server = _QuietServer(("127.0.0.1", 0), _handler(site))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="test-site", daemon=True)
     thread.start()
