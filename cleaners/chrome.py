@@ -202,7 +202,9 @@ def prune_elements(tree: HtmlElement, rules: ChromeRules, page_text: int) -> Non
 _LISTS = etree.XPath("//ul[count(li) >= $min_items] | //ol[count(li) >= $min_items]")
 
 
-_LINK_PARAGRAPHS = etree.XPath("//p[count(*) = 1][a[@href]][normalize-space(.) = normalize-space(a)]")
+_PARAGRAPHS_WITH_LINKS = etree.XPath("//p[.//a[@href]]")
+# A paragraph whose text is (almost) all link text is a teaser ("<p><strong><a>...</a></strong></p>").
+_TEASER_LINK_SHARE = 0.9
 
 
 def _link_share(element: HtmlElement) -> float:
@@ -215,8 +217,9 @@ def _link_share(element: HtmlElement) -> float:
 def prune_link_blocks(tree: HtmlElement, rules: ChromeRules, page_text: int) -> None:
     """Remove lists that are mostly links (teaser and "more stories" rails), sparing any list
     that holds much of the page's text (a story told as a list of linked items)."""
-    for element in _LINK_PARAGRAPHS(tree):
-        element.drop_tree()
+    for element in _PARAGRAPHS_WITH_LINKS(tree):
+        if _link_share(element) >= _TEASER_LINK_SHARE:
+            element.drop_tree()
     if rules.link_list_min_items is None or rules.link_list_min_share is None:
         return
     for element in _LISTS(tree, min_items=rules.link_list_min_items):
