@@ -23,7 +23,7 @@ from cleaners.normalize import collapse_whitespace
 
 _NON_WORD = re.compile(r"[\W_]+")
 _EDGE_PUNCTUATION = " -–—:|•·*»›"
-# An element that holds this share of the page's text is the story's container, never chrome,
+# An element that holds this share of the page's paragraph text is the story's container, never chrome,
 # whatever its class says ("post-share-wrapper" around a whole article happens).
 _MAX_CHROME_SHARE = 0.4
 # After a trailing "Related Articles" heading, lines this short are link titles.
@@ -179,14 +179,32 @@ def _strings(table: dict[str, Any], key: str, origin: str) -> list[str]:
 _WITH_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
 
 
+_PARAGRAPH_TEXT = etree.XPath("string-length(normalize-space(string(.)))")
+_PARAGRAPHS = etree.XPath(".//p")
+
+
+def _paragraph_text(element: HtmlElement) -> int:
+    """Characters of paragraph text inside an element: the measure of how much story it holds
+    (script, style and navigation text do not count)."""
+    return int(sum(_PARAGRAPH_TEXT(p) for p in _PARAGRAPHS(element)))
+
+
+def _all_text(element: HtmlElement) -> int:
+    return len(element.text_content())
+
+
 def prune_chrome(tree: HtmlElement, rules: ChromeRules) -> None:
-    """The element layer: prune chrome elements and link rails from the tree, in place."""
-    page_text = len(tree.text_content())
-    prune_elements(tree, rules, page_text)
-    prune_link_blocks(tree, rules, page_text)
+    """The element layer: prune chrome elements and link rails from the tree, in place.
+
+    What an element "holds" is measured in paragraph text, or in all text on a page without <p>.
+    """
+    measure = _paragraph_text if _paragraph_text(tree) else _all_text
+    story = _StoryGuard(measure, measure(tree))
+    prune_elements(tree, rules, story)
+    prune_link_blocks(tree, rules, story)
 
 
-def prune_elements(tree: HtmlElement, rules: ChromeRules, page_text: int) -> None:
+def prune_elements(tree: HtmlElement, rules: ChromeRules, story: _StoryGuard) -> None:
     """Remove elements the rules name, sparing any that hold much of the page's text."""
     matches = [el for el in _WITH_CLASS_OR_ID(tree) if rules.matches_tokens(el)] if rules.tokens else []
     if rules.compiled_xpath is not None:
@@ -194,7 +212,7 @@ def prune_elements(tree: HtmlElement, rules: ChromeRules, page_text: int) -> Non
     for element in matches:
         if not isinstance(element, HtmlElement) or element.tag in ("html", "body", "article", "main"):
             continue
-        if element.getparent() is None or len(element.text_content()) > page_text * _MAX_CHROME_SHARE:
+        if element.getparent() is None or story.holds_the_story(element):
             continue
         element.drop_tree()
 
@@ -207,6 +225,17 @@ _PARAGRAPHS_WITH_LINKS = etree.XPath("//p[.//a[@href]]")
 _TEASER_LINK_SHARE = 0.9
 
 
+@attrs.frozen
+class _StoryGuard:
+    """Spares an element that holds much of the page's text, whatever its class or link density."""
+
+    measure: Any
+    page_text: int
+
+    def holds_the_story(self, element: HtmlElement) -> bool:
+        return self.page_text > 0 and self.measure(element) > self.page_text * _MAX_CHROME_SHARE
+
+
 def _link_share(element: HtmlElement) -> float:
     text = len(element.text_content().strip())
     if not text:
@@ -214,7 +243,7 @@ def _link_share(element: HtmlElement) -> float:
     return sum(len(a.text_content().strip()) for a in element.iter("a")) / text
 
 
-def prune_link_blocks(tree: HtmlElement, rules: ChromeRules, page_text: int) -> None:
+def prune_link_blocks(tree: HtmlElement, rules: ChromeRules, story: _StoryGuard) -> None:
     """Remove lists that are mostly links (teaser and "more stories" rails), sparing any list
     that holds much of the page's text (a story told as a list of linked items)."""
     for element in _PARAGRAPHS_WITH_LINKS(tree):
@@ -223,8 +252,7 @@ def prune_link_blocks(tree: HtmlElement, rules: ChromeRules, page_text: int) -> 
     if rules.link_list_min_items is None or rules.link_list_min_share is None:
         return
     for element in _LISTS(tree, min_items=rules.link_list_min_items):
-        if (_link_share(element) >= rules.link_list_min_share
-                and len(element.text_content()) < page_text * _MAX_CHROME_SHARE):
+        if _link_share(element) >= rules.link_list_min_share and not story.holds_the_story(element):
             element.drop_tree()
 
 
