@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from cleaners.boilerplate import BoilerplateLearner
 from cleaners.chrome import RulesError
-from cleaners.options import DEFAULT_MAX_BYTES, CleanOptions
+from cleaners.options import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT, CleanOptions
 from cleaners.sources import InputNotFound, discover
 from cleaners.worker import clean_file, init_worker
 
@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "before writing; without it records stream out as they are cleaned)")
     parser.add_argument("--learned-rules", metavar="FILE",
                         help="write the site boilerplate learned from the inputs as a rules file (TOML)")
+    parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
+                        help=f"give up on a page that takes longer to clean (default {DEFAULT_TIME_LIMIT:g}; 0: none)")
+    parser.add_argument("--memory-limit", type=int, default=DEFAULT_MEMORY_LIMIT_MB, metavar="MIB",
+                        help=f"address space of each worker process (default {DEFAULT_MEMORY_LIMIT_MB}; 0: none)")
     parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                         help=f"refuse pages larger than this, after decompression (default {DEFAULT_MAX_BYTES:,})")
     return parser
@@ -52,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _records(paths: list[str], url: str | None, options: CleanOptions, jobs: int) -> Iterator[dict[str, Any]]:
     task = partial(clean_file, url=url)
     if jobs == 1 or len(paths) == 1:
-        init_worker(options)
+        init_worker(options, cap_worker_memory=False)
         yield from map(task, paths)
         return
     chunksize = max(1, min(16, len(paths) // (jobs * 4)))
@@ -105,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         paths = [str(p) for p in discover(args.paths)]
-        options = CleanOptions.with_rules_files(args.rules, max_bytes=args.max_bytes)
+        options = CleanOptions.with_rules_files(args.rules, max_bytes=args.max_bytes,
+                                                time_limit=args.time_limit or None,
+                                                memory_limit_mb=args.memory_limit or None)
     except (InputNotFound, RulesError) as error:
         parser.error(str(error))
     if not paths:

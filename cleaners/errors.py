@@ -19,6 +19,8 @@ class FailureKind(StrEnum):
     TOO_LARGE = "too-large"
     TOO_DEEP = "too-deep"
     UNREADABLE = "unreadable"
+    TIMEOUT = "timeout"
+    OUT_OF_MEMORY = "out-of-memory"
     NOT_ARTICLE = "not-article"
     INTERNAL = "internal-error"
 

@@ -9,6 +9,8 @@ import attrs
 from cleaners.chrome import ChromeRules
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+DEFAULT_TIME_LIMIT = 30.0
+DEFAULT_MEMORY_LIMIT_MB = 2048
 
 
 @attrs.frozen(kw_only=True)
@@ -19,6 +21,10 @@ class CleanOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     favor_precision: bool = False
     favor_recall: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    """Seconds one page may take to clean (None: no limit)."""
+    memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB
+    """Address space of each worker process, in MiB (None: no limit; never applied in-process)."""
 
     @classmethod
     def with_rules_files(cls, paths: list[str | Path], **kwargs: object) -> CleanOptions:

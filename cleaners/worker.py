@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.errors import CleaningError, FailureKind, failure_record
+from cleaners.limits import cap_memory, time_limit
 from cleaners.options import CleanOptions
 from cleaners.page import Page
 from cleaners.pipeline import clean
@@ -22,10 +23,12 @@ logger = logging.getLogger(__name__)
 _process_options: CleanOptions | None = None
 
 
-def init_worker(options: CleanOptions) -> None:
-    """Process-pool initializer: the options every task in this process uses."""
+def init_worker(options: CleanOptions, cap_worker_memory: bool = True) -> None:
+    """Process-pool initializer: the options every task in this process uses, and its memory cap."""
     global _process_options
     _process_options = options
+    if cap_worker_memory:
+        cap_memory(options.memory_limit_mb)
 
 
 def _options() -> CleanOptions:
@@ -34,8 +37,14 @@ def _options() -> CleanOptions:
 
 def clean_to_record(page: Page, options: CleanOptions | None = None) -> dict[str, Any]:
     """An article record, or a failure record naming the page and why."""
+    options = options or _options()
     try:
-        return clean(page, options or _options()).to_dict()
+        with time_limit(options.time_limit):
+            return clean(page, options).to_dict()
+    except MemoryError:
+        return failure_record(page.source, CleaningError(
+            FailureKind.OUT_OF_MEMORY, f"cleaning needed more than the limit of {options.memory_limit_mb} MiB"),
+            page.address)
     except CleaningError as error:
         return failure_record(page.source, error, page.address)
     except Exception as error:  # one page's bug must not stop a batch; the record says what happened

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Self
 
+import attrs
 from scrapy.crawler import Crawler
 
 from cleaners import ChromeRules, CleanOptions
@@ -32,7 +33,10 @@ def _options(crawler: Crawler) -> CleanOptions:
     rules = ChromeRules.default()
     for path in crawler.settings.getlist("CLEANER_RULES"):
         rules = rules.merged(ChromeRules.from_file(path))
-    return CleanOptions(rules=rules, max_bytes=crawler.settings.getint("DOWNLOAD_MAXSIZE") or DEFAULT_MAX_BYTES)
+    settings = crawler.settings
+    return CleanOptions(rules=rules, max_bytes=settings.getint("DOWNLOAD_MAXSIZE") or DEFAULT_MAX_BYTES,
+                        time_limit=settings.getfloat("CLEANER_TIME_LIMIT") or None,
+                        memory_limit_mb=settings.getint("CLEANER_MEMORY_LIMIT_MB") or None)
 
 
 class CleaningPipeline:
@@ -63,7 +67,7 @@ class CleaningPipeline:
             return None
         if rules_file not in self.site_options:
             rules = self.options.rules.merged(ChromeRules.from_file(rules_file))
-            self.site_options[rules_file] = CleanOptions(rules=rules, max_bytes=self.options.max_bytes)
+            self.site_options[rules_file] = attrs.evolve(self.options, rules=rules)
         return self.site_options[rules_file]
 
     async def process_item(self, item: Any) -> Any:

@@ -44,6 +44,10 @@ OUTCOMES_FILE = "output/outcomes.jsonl"
 # -- Cleaning --------------------------------------------------------------------------------------
 # Worker processes that clean pages off the reactor thread (0: one per core).
 CLEANER_WORKERS = 0
+# Seconds one page may take to clean, and the address space of each cleaning worker (MiB); a page
+# past either limit gets the outcome cleaning-error (timeout / out-of-memory). 0: no limit.
+CLEANER_TIME_LIMIT = 30
+CLEANER_MEMORY_LIMIT_MB = 2048
 # Chrome-rules TOML files added to the built-in rules for every page of the crawl.
 CLEANER_RULES: list[str] = []
 
