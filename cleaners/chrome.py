@@ -179,14 +179,13 @@ def _strings(table: dict[str, Any], key: str, origin: str) -> list[str]:
 _WITH_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
 
 
-_PARAGRAPH_TEXT = etree.XPath("string-length(normalize-space(string(.)))")
-_PARAGRAPHS = etree.XPath(".//p")
+_PARAGRAPH_TEXTS = etree.XPath(".//p//text()")
 
 
 def _paragraph_text(element: HtmlElement) -> int:
     """Characters of paragraph text inside an element: the measure of how much story it holds
     (script, style and navigation text do not count)."""
-    return int(sum(_PARAGRAPH_TEXT(p) for p in _PARAGRAPHS(element)))
+    return sum(len(text) for text in _PARAGRAPH_TEXTS(element))
 
 
 def _all_text(element: HtmlElement) -> int:

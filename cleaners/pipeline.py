@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 
 from cleaners.article import Article, Author, CleaningMetadata, Image
 from cleaners.chrome import drop_chrome_lines, prune_chrome
-from cleaners.classify import link_density, not_article_reason
+from cleaners.classify import not_article_reason
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs
 from cleaners.metadata import PageMetadata, byline_authors, extract_metadata
@@ -54,11 +54,10 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     url = page.address or declared.canonicalUrl
     source_url = find_source_url(tree, url, declared.canonicalUrl)
     rules = options.rules.for_host(_host(url))
-    page_link_density = link_density(tree)
     prune_chrome(tree, rules)
     paragraphs = extract_paragraphs(tree, url, options)
     kept, removed = drop_chrome_lines(paragraphs, rules, echoes=[declared.headline or ""])
-    if reason := not_article_reason(declared, kept, page_link_density):
+    if reason := not_article_reason(declared, kept, tree):
         raise CleaningError(FailureKind.NOT_ARTICLE, reason)
     body = "\n\n".join(kept)
     authors, published, published_raw = _fill_missing(tree, url, declared)
