@@ -29,6 +29,7 @@ class Outcome(StrEnum):
     OUTSIDE_DATE_WINDOW = "outside-date-window"
     ROBOTS_DISALLOWED = "disallowed-by-robots"
     FORBIDDEN_ADDRESS = "forbidden-address"
+    PAGE_LIMIT = "page-limit"
     HTTP_ERROR = "http-error"
     NETWORK_ERROR = "network-error"
     CLEANING_ERROR = "cleaning-error"

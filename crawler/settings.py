@@ -22,6 +22,11 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2
+# A 429/503 with Retry-After is retried after that pause, unless it asks for more than this (s).
+RETRY_AFTER_MAX = 60
+# Pages fetched per site beyond its entry points; past it, links are not followed (a calendar
+# trap or an endless archive ends here; outcome page-limit). 0: no limit.
+MAX_PAGES_PER_SITE = 10000
 # The HTTP cache is off; turn it on with -s HTTPCACHE_ENABLED=true to re-run a crawl from disk.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"
@@ -68,6 +73,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.DuplicatesPipeline": 300,
 }
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.RetryAfterMiddleware": 550,
     "crawler.guard.AddressGuardMiddleware": 40,
     "crawler.incremental.AlreadyCollectedMiddleware": 50,
     "crawler.vcr.VcrMiddleware": 950,

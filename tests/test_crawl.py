@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import attrs
 import pytest
 
 from cleaners import clean_html
@@ -227,3 +228,43 @@ def test_private_addresses_are_refused_directly_by_name_and_after_a_redirect(tmp
                                                  f"http://localhost:{port}/news/2.html"]
     assert all("resolves to 127.0.0.1: a loopback address" in o["reason"] for o in refused)
     assert "/news/2.html" not in site.requests
+
+
+def test_retry_after_is_honoured_and_bounded(tmp_path):
+    site = Site()
+    with serving(site) as base:
+        fill_small_site(site, base)
+        for number, wait in ((1, "1"), (2, "3600")):
+            path = f"/news/{number}.html"
+            site.routes[path] = attrs.evolve(site.routes[path], fail_first=1, fail_status=429,
+                                             fail_headers=(("Retry-After", wait),))
+        result = run_crawl(tmp_path, {"urls": f"{base}/news/1.html,{base}/news/2.html"})
+    assert _article_numbers(result) == [1]
+    assert site.requests.count("/news/1.html") == 2
+    assert site.requests.count("/news/2.html") == 1, "a Retry-After past RETRY_AFTER_MAX is not retried"
+    assert [o.get("status") for o in result.outcomes if o["url"].endswith("/news/2.html")] == [429]
+
+
+def test_server_errors_are_retried_a_bounded_number_of_times(tmp_path):
+    site = Site()
+    with serving(site) as base:
+        fill_small_site(site, base)
+        site.routes["/news/3.html"] = attrs.evolve(site.routes["/news/3.html"], fail_first=2)
+        site.routes["/news/4.html"] = attrs.evolve(site.routes["/news/4.html"], fail_first=99)
+        result = run_crawl(tmp_path, {"urls": f"{base}/news/3.html,{base}/news/4.html"}, settings={"RETRY_TIMES": "2"})
+    assert _article_numbers(result) == [3]
+    assert site.requests.count("/news/4.html") == 3
+    assert result.outcome_of("/news/4.html") == ["http-error"]
+
+
+def test_a_calendar_trap_ends_at_the_page_limit(tmp_path):
+    site = Site()
+    with serving(site) as base:
+        for month in range(1, 200):
+            links = f"<a href='/calendar/{month + 1}/'>next</a><a href='/calendar/{month + 2}/'>skip</a>"
+            site.add(f"/calendar/{month}/", f"<html><body><h1>Month {month}</h1>{links}</body></html>")
+        result = run_crawl(tmp_path, {"urls": f"{base}/calendar/1/", "follow": "true", "max_depth": "100"},
+                           settings={"MAX_PAGES_PER_SITE": "10"})
+    fetched = [path for path in site.requests if path.startswith("/calendar/")]
+    assert len(fetched) <= 11
+    assert "page-limit" in {o["outcome"] for o in result.outcomes}

@@ -8,6 +8,7 @@ Inputs (combinable, see ``crawler/plan.py`` and the README): ``urls``, ``urls_fi
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urljoin
@@ -51,6 +52,8 @@ class NewsSpider(scrapy.Spider):
             self.plan, self.plan_error = None, error
         self._link_extractors: dict[int, LinkExtractor] = {}
         self._entry_urls: set[str] = set()
+        self._requested: set[str] = set()
+        self._pages_per_site: Counter[int] = Counter()
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -85,9 +88,17 @@ class NewsSpider(scrapy.Spider):
                        meta={SITE: site, DEPTH: depth, LISTING: listing, **meta})
 
     def _discovered(self, url: str, callback: Any, site: int, **kwargs: Any) -> Iterator[Request]:
-        """A request for a URL found during the crawl, unless it is an entry point (already asked for)."""
-        if url not in self._entry_urls:
-            yield self._request(url, callback, site, **kwargs)
+        """A request for a URL found during the crawl, unless it is an entry point (already asked
+        for) or its site has used up ``MAX_PAGES_PER_SITE``."""
+        if url in self._entry_urls or url in self._requested:
+            return
+        limit = self.settings.getint("MAX_PAGES_PER_SITE")
+        if limit and self._pages_per_site[site] >= limit:
+            self._outcome(url, Outcome.PAGE_LIMIT, f"the site reached MAX_PAGES_PER_SITE ({limit}); not fetched")
+            return
+        self._pages_per_site[site] += 1
+        self._requested.add(url)
+        yield self._request(url, callback, site, **kwargs)
 
     # -- callbacks ----------------------------------------------------------------------------
 

@@ -25,6 +25,10 @@ class Route:
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
     """Seconds to wait before answering (a slow site, so a crawl lasts long enough to interrupt)."""
+    fail_first: int = 0
+    """Answer the first N requests for this path with ``fail_status`` and ``fail_headers`` instead."""
+    fail_status: int = 503
+    fail_headers: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.define
@@ -52,6 +56,9 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 route = Route(body=b"<html><body><h1>Not found</h1></body></html>", status=404)
             if route.delay:
                 time.sleep(route.delay)
+            if site.requests.count(path) <= route.fail_first:
+                route = Route(body=b"try again later", content_type="text/plain", status=route.fail_status,
+                              headers=route.fail_headers)
             self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(route.body)))
