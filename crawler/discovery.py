@@ -7,6 +7,7 @@ XML is parsed without entity expansion, DTD loading or network access.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from io import BytesIO
@@ -45,8 +46,12 @@ def parse_when(raw: object) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+_ENTITY_REFERENCE = re.compile(r"&[A-Za-z0-9#]+;")
+
+
 def _http_url(base: str, href: object) -> str | None:
-    if not isinstance(href, str) or not href.strip():
+    """An absolute http(s) URL, or None (an unexpanded entity from a hostile feed is no link)."""
+    if not isinstance(href, str) or not href.strip() or href.lstrip().startswith("&") or _ENTITY_REFERENCE.search(href):
         return None
     url = urljoin(base, href.strip())
     return url if urlsplit(url).scheme in ("http", "https") else None

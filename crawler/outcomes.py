@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 url_outcome = object()
-"""Signal: ``url_outcome(url, outcome, reason=None, status=None)``."""
+"""Signal: ``url_outcome(url, outcome, reason=None, status=None, final_url=None)``."""
 
 
 class Outcome(StrEnum):
@@ -30,6 +30,7 @@ class Outcome(StrEnum):
     ROBOTS_DISALLOWED = "disallowed-by-robots"
     FORBIDDEN_ADDRESS = "forbidden-address"
     PAGE_LIMIT = "page-limit"
+    TOO_LARGE = "too-large"
     HTTP_ERROR = "http-error"
     NETWORK_ERROR = "network-error"
     CLEANING_ERROR = "cleaning-error"
@@ -78,8 +79,11 @@ class OutcomeLog:
             self._file.close()
             self._file = None
 
-    def record(self, url: str, outcome: Outcome, reason: str | None = None, status: int | None = None) -> None:
+    def record(self, url: str, outcome: Outcome, reason: str | None = None, status: int | None = None,
+               final_url: str | None = None) -> None:
         line: dict[str, Any] = {"url": url, "outcome": str(outcome)}
+        if final_url and final_url != url:
+            line["finalUrl"] = final_url
         if status is not None:
             line["status"] = status
         if reason:
@@ -90,11 +94,21 @@ class OutcomeLog:
             self._file.flush()
 
     def item_scraped(self, item: dict[str, Any], response: Any) -> None:
-        self.record(response.url if response is not None else item.get("url"), Outcome.ARTICLE)
+        if response is None:
+            self.record(item.get("url", ""), Outcome.ARTICLE)
+        else:
+            self.record(requested_url(response.request), Outcome.ARTICLE, final_url=response.url)
 
     def item_dropped(self, item: Any, response: Any, exception: Exception) -> None:
-        url = response.url if response is not None else str(getattr(item, "url", ""))
+        url = requested_url(response.request) if response is not None else str(getattr(item, "url", ""))
+        final_url = response.url if response is not None else None
         if isinstance(exception, Rejected):
-            self.record(url, exception.outcome, exception.reason)
+            self.record(url, exception.outcome, exception.reason, final_url=final_url)
         else:
-            self.record(url, Outcome.IGNORED, str(exception))
+            self.record(url, Outcome.IGNORED, str(exception), final_url=final_url)
+
+
+def requested_url(request: Any) -> str:
+    """The URL first asked for: outcome lines name it, and the end of any redirects as ``finalUrl``."""
+    redirects = request.meta.get("redirect_urls") if request is not None else None
+    return redirects[0] if redirects else request.url

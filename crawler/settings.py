@@ -91,4 +91,7 @@ DUPEFILTER_CLASS = "crawler.dupefilter.FinishedRequestsDupeFilter"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
+# No remote consoles into a running crawl: the telnet console and Scrapy's remote-control server
+# both execute code sent to them.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False

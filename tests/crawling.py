@@ -42,7 +42,8 @@ def crawl_command(out: Path, arguments: dict[str, str], settings: dict[str, str]
                "-O" if overwrite else "-o", str(out / "articles.jsonl")]
     for key, value in arguments.items():
         command += ["-a", f"{key}={value}"]
-    for key, value in {**FAST, "OUTCOMES_FILE": str(out / "outcomes.jsonl"), **(settings or {})}.items():
+    written = {"OUTCOMES_FILE": str(out / "outcomes.jsonl"), "LEARNED_RULES_FILE": str(out / "learned-rules.toml")}
+    for key, value in {**FAST, **written, **(settings or {})}.items():
         command += ["-s", f"{key}={value}"]
     return command
 

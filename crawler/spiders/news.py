@@ -14,19 +14,20 @@ from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from crawler.discovery import Listed, in_window, parse_feed, parse_sitemap
 from crawler.guard import ForbiddenAddress
 from crawler.incremental import LISTING, AlreadyCollected
 from crawler.items import CrawledPage
-from crawler.outcomes import Outcome, url_outcome
+from crawler.outcomes import Outcome, requested_url, url_outcome
 from crawler.plan import CrawlPlan, PlanError, SitePlan, plan_from_arguments
 from crawler.responses import page_from_response
 from crawler.vcr import MissingFromCassette
@@ -175,24 +176,38 @@ class NewsSpider(scrapy.Spider):
     # -- failures -----------------------------------------------------------------------------
 
     def failed(self, failure: Failure) -> None:
-        """Every request that gives no response still gets its outcome line."""
+        """Every request that gives no response still gets its outcome line, under the URL first
+        asked for (the end of a redirect chain goes in ``finalUrl``)."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
+        url, final = requested_url(request), request.url
+        message = str(error)
         if isinstance(error, HttpError):
-            self._outcome(request.url, Outcome.HTTP_ERROR, f"HTTP {error.response.status}",
-                          status=error.response.status)
+            status = error.response.status
+            self._outcome(url, Outcome.HTTP_ERROR, f"HTTP {status}", status=status, final_url=final)
         elif isinstance(error, AlreadyCollected):
-            self._outcome(request.url, Outcome.ALREADY_COLLECTED, str(error))
+            self._outcome(url, Outcome.ALREADY_COLLECTED, message, final_url=final)
         elif isinstance(error, ForbiddenAddress):
-            self._outcome(request.url, Outcome.FORBIDDEN_ADDRESS, str(error))
+            self._outcome(url, Outcome.FORBIDDEN_ADDRESS, message, final_url=final)
         elif isinstance(error, MissingFromCassette):
-            self._outcome(request.url, Outcome.NOT_IN_CASSETTE, str(error))
-        elif isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
-            self._outcome(request.url, Outcome.ROBOTS_DISALLOWED, "forbidden by robots.txt")
+            self._outcome(url, Outcome.NOT_IN_CASSETTE, message, final_url=final)
+        elif _over_size_limit(error, message):
+            self._outcome(url, Outcome.TOO_LARGE, message or "download cancelled past DOWNLOAD_MAXSIZE",
+                          final_url=final)
+        elif isinstance(error, IgnoreRequest) and "robots.txt" in message:
+            self._outcome(url, Outcome.ROBOTS_DISALLOWED, "forbidden by robots.txt", final_url=final)
         elif isinstance(error, IgnoreRequest):
-            self._outcome(request.url, Outcome.IGNORED, str(error) or type(error).__name__)
+            self._outcome(url, Outcome.IGNORED, message or type(error).__name__, final_url=final)
         else:
-            self._outcome(request.url, Outcome.NETWORK_ERROR, f"{type(error).__name__}: {error}".rstrip(": "))
+            self._outcome(url, Outcome.NETWORK_ERROR, f"{type(error).__name__}: {error}".rstrip(": "), final_url=final)
 
-    def _outcome(self, url: str, outcome: Outcome, reason: str | None = None, status: int | None = None) -> None:
-        self.crawler.signals.send_catch_log(url_outcome, url=url, outcome=outcome, reason=reason, status=status)
+    def _outcome(self, url: str, outcome: Outcome, reason: str | None = None, status: int | None = None,
+                 final_url: str | None = None) -> None:
+        self.crawler.signals.send_catch_log(url_outcome, url=url, outcome=outcome, reason=reason, status=status,
+                                            final_url=final_url)
+
+
+def _over_size_limit(error: BaseException, message: str) -> bool:
+    """A download cut off at DOWNLOAD_MAXSIZE (declared, received or inflated past it)."""
+    text = message.lower()
+    return "max size" in text or "maxsize" in text or isinstance(error, DownloadCancelledError | CancelledError)

@@ -74,7 +74,13 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 
 
 class _QuietServer(ThreadingHTTPServer):
-    """Clients that vanish mid-request (a crawl killed on purpose) are not errors worth printing."""
+    """Clients that vanish mid-request (a crawl killed on purpose) are not errors worth printing.
+
+    A deep listen backlog: Scrapy opens many connections at once, and the default of 5 makes
+    dropped connection attempts wait a second each, which would cap every crawl test's speed.
+    """
+
+    request_queue_size = 128
 
     def handle_error(self, request: object, client_address: object) -> None:
         error = sys.exc_info()[1]
