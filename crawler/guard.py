@@ -9,7 +9,9 @@ Settings: ``ALLOW_PRIVATE_ADDRESSES`` (default False: for intranet crawls and te
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Self
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
@@ -22,11 +24,16 @@ class ForbiddenAddress(IgnoreRequest):
     """A request refused by the address policy."""
 
 
+# A host's verdict is reused for this long, so a crawl does not resolve a name for every page.
+VERDICT_SECONDS = 300.0
+
+
 class AddressGuardMiddleware:
     def __init__(self, crawler: Crawler, allow_private: bool, allowed_hosts: frozenset[str]) -> None:
         self.crawler = crawler
         self.allow_private = allow_private
         self.allowed_hosts = allowed_hosts
+        self._verdicts: dict[tuple[str, str, int | None], tuple[float, str | None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -34,11 +41,21 @@ class AddressGuardMiddleware:
         return cls(crawler, crawler.settings.getbool("ALLOW_PRIVATE_ADDRESSES"), hosts)
 
     async def process_request(self, request: Request) -> None:
+        parts = urlsplit(request.url)
+        key = (parts.scheme, (parts.hostname or "").lower(), parts.port)
+        cached = self._verdicts.get(key)
+        if cached is None or cached[0] < time.monotonic():
+            cached = (time.monotonic() + VERDICT_SECONDS, await self._verdict(request.url))
+            self._verdicts[key] = cached
+        if cached[1] is not None:
+            self.crawler.stats.inc_value("newsclean/forbidden_address")
+            raise ForbiddenAddress(f"refused {request.url}: {cached[1]}")
+
+    async def _verdict(self, url: str) -> str | None:
+        """Why the URL's host is refused, or None; name resolution runs in a thread, off the reactor."""
         loop = asyncio.get_running_loop()
         try:
-            # Name resolution blocks, so it runs in a thread, never on the reactor.
-            await loop.run_in_executor(None, check_url, request.url, self.allow_private, self.allowed_hosts,
-                                       system_resolver)
+            await loop.run_in_executor(None, check_url, url, self.allow_private, self.allowed_hosts, system_resolver)
         except AddressRefused as error:
-            self.crawler.stats.inc_value("newsclean/forbidden_address")
-            raise ForbiddenAddress(f"refused {request.url}: {error}") from error
+            return str(error)
+        return None
