@@ -255,6 +255,18 @@ def prune_link_blocks(tree: HtmlElement, rules: ChromeRules, story: _StoryGuard)
             element.drop_tree()
 
 
+_HEADING_WITH_TEXT = etree.XPath("//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+                                 "[normalize-space(.) = $text]")
+
+
+def standfirst_echo(tree: HtmlElement, description: str | None, paragraphs: Sequence[str]) -> list[str]:
+    """The page's summary when the body repeats it and the page shows it as a heading: a standfirst
+    set above the story, not its first paragraph (a lede the summary was copied from is a <p>)."""
+    if not description or normalise_line(description) not in {normalise_line(p) for p in paragraphs[:3]}:
+        return []
+    return [description] if _HEADING_WITH_TEXT(tree, text=" ".join(description.split())) else []
+
+
 def drop_chrome_lines(paragraphs: Sequence[str], rules: ChromeRules,
                       echoes: Iterable[str] = ()) -> tuple[list[str], list[str]]:
     """Split body paragraphs into (kept, removed).

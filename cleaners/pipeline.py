@@ -14,7 +14,7 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 
 from cleaners.article import Article, Author, CleaningMetadata, Image
-from cleaners.chrome import drop_chrome_lines, prune_chrome
+from cleaners.chrome import drop_chrome_lines, prune_chrome, standfirst_echo
 from cleaners.classify import not_article_reason
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs
@@ -56,7 +56,8 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     rules = options.rules.for_host(_host(url))
     prune_chrome(tree, rules)
     paragraphs = extract_paragraphs(tree, url, options)
-    kept, removed = drop_chrome_lines(paragraphs, rules, echoes=[declared.headline or ""])
+    echoes = [declared.headline or "", *standfirst_echo(tree, declared.description, paragraphs)]
+    kept, removed = drop_chrome_lines(paragraphs, rules, echoes=echoes)
     if reason := not_article_reason(declared, kept, tree):
         raise CleaningError(FailureKind.NOT_ARTICLE, reason)
     body = "\n\n".join(kept)

@@ -113,3 +113,15 @@ def test_user_file_without_link_list_settings_keeps_the_defaults(tmp_path):
     path.write_text('[lines]\nexact = ["x"]\n')
     merged = RULES.merged(ChromeRules.from_file(path))
     assert (merged.link_list_min_items, merged.link_list_min_share) == (3, 0.8)
+
+
+def test_standfirst_set_as_a_heading_goes_but_a_lede_paragraph_stays():
+    from cleaners.chrome import standfirst_echo
+
+    summary = "The council voted to extend the tram line to the northern districts."
+    as_heading = lxml.html.document_fromstring(f"<html><body><h1>Title</h1><h2>{summary}</h2><p>Body.</p></body></html>")
+    as_lede = lxml.html.document_fromstring(f"<html><body><h1>Title</h1><p>{summary}</p><p>Body.</p></body></html>")
+    paragraphs = [summary, "Body."]
+    assert standfirst_echo(as_heading, summary, paragraphs) == [summary]
+    assert standfirst_echo(as_lede, summary, paragraphs) == []
+    assert standfirst_echo(as_heading, summary, ["Body."]) == []
