@@ -119,8 +119,9 @@ def test_standfirst_set_as_a_heading_goes_but_a_lede_paragraph_stays():
     from cleaners.chrome import standfirst_echo
 
     summary = "The council voted to extend the tram line to the northern districts."
-    as_heading = lxml.html.document_fromstring(f"<html><body><h1>Title</h1><h2>{summary}</h2><p>Body.</p></body></html>")
-    as_lede = lxml.html.document_fromstring(f"<html><body><h1>Title</h1><p>{summary}</p><p>Body.</p></body></html>")
+    page = "<html><body><h1>Title</h1>{}<p>Body.</p></body></html>"
+    as_heading = lxml.html.document_fromstring(page.format(f"<h2>{summary}</h2>"))
+    as_lede = lxml.html.document_fromstring(page.format(f"<p>{summary}</p>"))
     paragraphs = [summary, "Body."]
     assert standfirst_echo(as_heading, summary, paragraphs) == [summary]
     assert standfirst_echo(as_lede, summary, paragraphs) == []
