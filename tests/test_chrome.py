@@ -24,6 +24,17 @@ RULES = ChromeRules.default()
     "Related: Oil prices climb on supply worries",
     "© 2024 Daily Ledger. All rights reserved.",
     "Follow us on Twitter",
+    "Follow The Daily Ledger Opinion section on Facebook, Twitter and Instagram.",
+    "Get the day’s top headlines delivered to your inbox every morning by subscribing to our newsletter.",
+    "(Reporting by Jane Doe; Editing by John Roe)",
+    "Associated Press writers Ann Poe and Kim Lee contributed to this report.",
+    "UPDATED: Tue., Nov. 19, 2019",
+    "Published: [ 2018-09-28 17:32 ]",
+    "https://example.com/some/page.html",
+    "2019-11-19T08:57:40+01:00",
+    "Reading time: 4 minutes",
+    "Click here to get the app",
+    "Email Jane Doe at jane@example.com or follow her on Twitter.",
 ])
 def test_chrome_lines_are_dropped(line):
     assert RULES.is_chrome_line(line)
@@ -37,6 +48,10 @@ def test_chrome_lines_are_dropped(line):
     "Advertisement revenue fell by 12% in the quarter.",
     "Share this with your colleagues, the memo said, before the meeting.",
     "More than 100 people were evacuated.",
+    "For a newsletter with 1,193 subscribers, these are strong numbers for its inbox placement.",
+    "Editing by hand took most of the afternoon, the author admitted.",
+    "The company said it updated its forecast on 2019-11-19 after the storm.",
+    "Sources said the minister would resign before the end of the week, citing pressure from his party.",
 ])
 def test_sentences_containing_chrome_words_stay(sentence):
     assert not RULES.is_chrome_line(sentence)
