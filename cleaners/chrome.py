@@ -251,8 +251,29 @@ def prune_link_blocks(tree: HtmlElement, rules: ChromeRules, story: _StoryGuard)
     if rules.link_list_min_items is None or rules.link_list_min_share is None:
         return
     for element in _LISTS(tree, min_items=rules.link_list_min_items):
-        if _link_share(element) >= rules.link_list_min_share and not story.holds_the_story(element):
+        if story.holds_the_story(element):
+            continue
+        if _link_share(element) >= rules.link_list_min_share or _is_headline_rail(element):
             element.drop_tree()
+
+
+_ITEM_HEADLINE_LINKS = etree.XPath("./li[.//a[@href][string-length(normalize-space(.)) > 25]]")
+_RAIL_ITEM_SHARE = 0.8
+
+
+def _is_headline_rail(element: HtmlElement) -> bool:
+    """A list whose items each lead with a headline-length link to another page of the site, plus a
+    teaser line: "more stories" furniture, not a list the story makes."""
+    items = element.findall("li")
+    linked = [li for li in _ITEM_HEADLINE_LINKS(element) if _internal(li)]
+    return bool(items) and len(linked) >= _RAIL_ITEM_SHARE * len(items)
+
+
+def _internal(item: HtmlElement) -> bool:
+    for link in item.iter("a"):
+        href = (link.get("href") or "").strip()
+        return href.startswith("/") and not href.startswith("//")
+    return False
 
 
 _HEADING_WITH_TEXT = etree.XPath("//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"

@@ -141,3 +141,17 @@ def test_standfirst_set_as_a_heading_goes_but_a_lede_paragraph_stays():
     assert standfirst_echo(as_heading, summary, paragraphs) == [summary]
     assert standfirst_echo(as_lede, summary, paragraphs) == []
     assert standfirst_echo(as_heading, summary, ["Body."]) == []
+
+
+def test_headline_rail_goes_but_a_list_of_outside_resources_stays():
+    rail = "".join(f'<li><a href="/news/{i}.html">Council story number {i} about the harbour works</a>'
+                   f" A short teaser line.</li>" for i in range(4))
+    resources = "".join(f'<li><a href="https://tools.example/{i}">Tool number {i} for the harbour survey</a>'
+                        f" What the tool does and why it matters.</li>" for i in range(4))
+    html = (f"<html><body><p>{'Story text. ' * 40}</p><ul class='a'>{resources}</ul><ul class='b'>{rail}</ul>"
+            "</body></html>")
+    tree = lxml.html.document_fromstring(html)
+    prune_chrome(tree, RULES)
+    text = tree.text_content()
+    assert "Tool number 3 for the harbour survey" in text
+    assert "Council story number" not in text
