@@ -1,5 +1,5 @@
-"""``clean(page, options) -> Article``: the single entry point the crawler, the command line and
-the WARC reader all call.
+"""``clean(page, options) -> Article``: the single entry point; the crawler and the command line
+both call it (and any future source, such as a WARC reader, must too).
 
 Stages, each reading the one parsed tree: metadata (read-only), source link (read-only), chrome
 elements (prunes the tree), body extraction, chrome lines, then fallbacks for missing metadata.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC
+from urllib.parse import urlsplit
 
 from htmldate import find_date
 from lxml.html import HtmlElement
@@ -33,8 +34,6 @@ def fingerprint(body: str) -> str:
 
 
 def _host(url: str | None) -> str | None:
-    from urllib.parse import urlsplit
-
     return urlsplit(url).hostname if url else None
 
 
