@@ -23,7 +23,9 @@ _GLUED_BY = re.compile(r"^By(?=[A-Z][a-z])")
 _CREDENTIAL = re.compile(r"^[A-Z]{2,5}$|^([A-Z][a-z]?\.){1,4}$|^(?i:ph\.?\s?d|m\.?d|esq|jr|sr)\.?$|®|™")
 _NOT_A_PERSON_PHRASE = re.compile(r"^(the author|more (about|from|by)\b|view (all|more)\b|see all\b|all posts\b)",
                                   re.IGNORECASE)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\|)\s*", re.IGNORECASE)
+# Separators between names; the one-letter conjunctions of other languages ("e", "y") only in lower
+# case and standing alone, so a middle initial ("Sarah E. Needleman") is never a separator.
+_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&|])\s*|\s+(?:and|And|AND|und|et|y|e)\s+")
 _NOT_A_NAME = re.compile(r"https?://|www\.|@|\d|\.(com|org|net)\b", re.IGNORECASE)
 _ROLE_WORDS = frozenset(
     "staff reporter correspondent editor writer contributor columnist journalist agency team desk newsroom "

@@ -63,3 +63,9 @@ def test_collapse_whitespace_drops_invisible_characters():
 ])
 def test_bylines_lose_credentials_titles_and_widgets(raw, names):
     assert split_author_names(raw) == names
+
+
+def test_middle_initials_are_not_conjunctions():
+    assert split_author_names("Sarah E. Needleman") == ["Sarah E. Needleman"]
+    assert split_author_names("Maria e Katerina") == ["Maria", "Katerina"]
+    assert split_author_names("Juan y Ana") == ["Juan", "Ana"]
