@@ -7,6 +7,7 @@ heuristics), which is slower and so only runs for the fields still missing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
@@ -20,6 +21,7 @@ from cleaners.normalize import (
     clean_text,
     language_code,
     parse_date,
+    parse_loose_date,
     split_author_names,
     unique_names,
 )
@@ -124,6 +126,24 @@ def _markup_authors(tree: HtmlElement) -> list[str]:
         if names:
             return names
     return []
+
+
+_VISIBLE_DATES = etree.XPath("//body//time[not(@datetime)] | //body//*[contains(@class, 'date') or "
+                             "contains(@class, 'publish') or contains(@class, 'posted')][not(*[not(self::span)])]")
+_MAX_DATE_CHARS = 60
+_UPDATE_WORDS = re.compile(r"\b(updated?|modified|edited|revised)\b", re.IGNORECASE)
+
+
+def visible_date(tree: HtmlElement) -> tuple[str, str] | None:
+    """(ISO date, raw text) of the first short date the page shows in a date element, skipping ones
+    marked as updates; a fallback for pages that declare no publication date."""
+    for element in _VISIBLE_DATES(tree):
+        text = " ".join(element.text_content().split())
+        if not text or len(text) > _MAX_DATE_CHARS or _UPDATE_WORDS.search(text):
+            continue
+        if iso := parse_loose_date(text):
+            return iso, text
+    return None
 
 
 def byline_authors(tree: HtmlElement) -> list[str]:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from datetime import UTC, datetime
 
 from dateutil import parser as date_parser
+from dateutil.parser import UnknownTimezoneWarning
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _EARLIEST_YEAR = 1990
@@ -84,6 +86,23 @@ def parse_date(raw: str | None, now: datetime | None = None) -> str | None:
     if _is_bare_day(text):
         return moment.date().isoformat()
     return moment.isoformat()
+
+
+def parse_loose_date(text: str, now: datetime | None = None) -> str | None:
+    """The day in a short visible text ("Published March 3, 2024", "3 Mar 2024 | 5 min read"),
+    as YYYY-MM-DD; None when no plausible full date (day, month and year) is in it."""
+    numbers = re.findall(r"\d+", text)
+    if not any(len(n) == 4 for n in numbers) or len(numbers) < 2:  # a year and a day, at least
+        return None
+    try:
+        with warnings.catch_warnings():  # a zone name dateutil does not know only matters for the time
+            warnings.simplefilter("ignore", UnknownTimezoneWarning)
+            moment, _ = date_parser.parse(text, fuzzy_with_tokens=True, default=datetime(1, 1, 1),
+                                          tzinfos=_ZONE_OFFSETS)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    latest = (now or datetime.now(UTC)).year + 1
+    return moment.date().isoformat() if _EARLIEST_YEAR <= moment.year <= latest else None
 
 
 def _is_bare_day(text: str) -> bool:

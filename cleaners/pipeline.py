@@ -19,7 +19,7 @@ from cleaners.chrome import drop_chrome_lines, prune_chrome, standfirst_echo
 from cleaners.classify import not_article_reason
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs
-from cleaners.metadata import PageMetadata, byline_authors, extract_metadata
+from cleaners.metadata import PageMetadata, byline_authors, extract_metadata, visible_date
 from cleaners.normalize import parse_date, unique_names
 from cleaners.options import CleanOptions
 from cleaners.page import Page
@@ -94,6 +94,8 @@ def _fill_missing(tree: HtmlElement, url: str | None,
     if not authors:
         authors = unique_names(byline_authors(tree))
     published, raw = declared.datePublished, declared.datePublishedRaw
+    if not published and (shown := visible_date(tree)):
+        published, raw = shown
     if not published:
         found_date = find_date(tree, url=url, extensive_search=False, original_date=True)
         published = parse_date(found_date) if found_date else None

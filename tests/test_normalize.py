@@ -69,3 +69,12 @@ def test_middle_initials_are_not_conjunctions():
     assert split_author_names("Sarah E. Needleman") == ["Sarah E. Needleman"]
     assert split_author_names("Maria e Katerina") == ["Maria", "Katerina"]
     assert split_author_names("Juan y Ana") == ["Juan", "Ana"]
+
+
+def test_loose_dates_from_visible_text():
+    from cleaners.normalize import parse_loose_date
+
+    assert parse_loose_date("Published March 3, 2024") == "2024-03-03"
+    assert parse_loose_date("April 10, 2024 at 5:00 pm EST") == "2024-04-10"
+    assert parse_loose_date("Nov 2023") is None
+    assert parse_loose_date("2024") is None
