@@ -79,9 +79,6 @@ class Article:
         """The JSON form: every key present, tuples as lists, unknown values as null."""
         return attr.asdict(self, retain_collection_types=False)
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
-
 
 def article_schema() -> dict[str, Any]:
     """The JSON Schema of one output line (an article, or a record of why there is none)."""
