@@ -58,6 +58,7 @@ class ChromeRules:
     """None where a rules file leaves it unsaid; the built-in file sets it."""
     link_list_min_share: float | None = None
     sites: tuple[tuple[str, ChromeRules], ...] = ()
+    _by_host: dict[str, ChromeRules] = attrs.field(factory=dict, eq=False, hash=False, repr=False, init=False)
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], origin: str) -> ChromeRules:
@@ -112,15 +113,20 @@ class ChromeRules:
         )
 
     def for_host(self, host: str | None) -> ChromeRules:
-        """The rules that apply on one host: the general ones plus its own site tables."""
+        """The rules that apply on one host: the general ones plus its own site tables.
+
+        Built once per host, so the compiled patterns of a site's rules are not rebuilt per page.
+        """
         if not host or not self.sites:
             return self
         host = host.lower()
-        rules = attrs.evolve(self, sites=())
-        for site, site_rules in self.sites:
-            if host == site or host.endswith("." + site):
-                rules = rules.merged(site_rules)
-        return rules
+        if host not in self._by_host:
+            matching = [rules for site, rules in self.sites if host == site or host.endswith("." + site)]
+            combined = self
+            for site_rules in matching:
+                combined = combined.merged(site_rules)
+            self._by_host[host] = combined
+        return self._by_host[host]
 
     @cached_property
     def compiled_patterns(self) -> re.Pattern[str] | None:

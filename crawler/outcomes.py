@@ -17,6 +17,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler.responses import requested_url
+
 url_outcome = object()
 """Signal: ``url_outcome(url, outcome, reason=None, status=None, final_url=None)``."""
 
@@ -107,8 +109,3 @@ class OutcomeLog:
         else:
             self.record(url, Outcome.IGNORED, str(exception), final_url=final_url)
 
-
-def requested_url(request: Any) -> str:
-    """The URL first asked for: outcome lines name it, and the end of any redirects as ``finalUrl``."""
-    redirects = request.meta.get("redirect_urls") if request is not None else None
-    return redirects[0] if redirects else request.url

@@ -30,13 +30,13 @@ from crawler.outcomes import Outcome, Rejected
 
 
 def _options(crawler: Crawler) -> CleanOptions:
-    rules = ChromeRules.default()
-    for path in crawler.settings.getlist("CLEANER_RULES"):
-        rules = rules.merged(ChromeRules.from_file(path))
     settings = crawler.settings
-    return CleanOptions(rules=rules, max_bytes=settings.getint("DOWNLOAD_MAXSIZE") or DEFAULT_MAX_BYTES,
-                        time_limit=settings.getfloat("CLEANER_TIME_LIMIT") or None,
-                        memory_limit_mb=settings.getint("CLEANER_MEMORY_LIMIT_MB") or None)
+    return CleanOptions.with_rules_files(
+        settings.getlist("CLEANER_RULES"),
+        max_bytes=settings.getint("DOWNLOAD_MAXSIZE") or DEFAULT_MAX_BYTES,
+        time_limit=settings.getfloat("CLEANER_TIME_LIMIT") or None,
+        memory_limit_mb=settings.getint("CLEANER_MEMORY_LIMIT_MB") or None,
+    )
 
 
 class CleaningPipeline:

@@ -95,6 +95,7 @@ def test_user_rules_add_to_the_defaults_and_site_rules_stay_on_their_site(tmp_pa
     assert rules.is_chrome_line("Source link")
     assert not rules.for_host("other.org").is_chrome_line("Example Weekly")
     assert rules.for_host("www.example.com").is_chrome_line("Example Weekly")
+    assert rules.for_host("www.example.com") is rules.for_host("www.example.com"), "built once per host"
 
 
 @pytest.mark.parametrize("text, complaint", [

@@ -27,9 +27,9 @@ from crawler.discovery import Listed, in_window, parse_feed, parse_sitemap
 from crawler.guard import ForbiddenAddress
 from crawler.incremental import LISTING, AlreadyCollected
 from crawler.items import CrawledPage
-from crawler.outcomes import Outcome, requested_url, url_outcome
+from crawler.outcomes import Outcome, url_outcome
 from crawler.plan import CrawlPlan, PlanError, SitePlan, plan_from_arguments
-from crawler.responses import page_from_response
+from crawler.responses import page_from_response, requested_url
 from crawler.vcr import MissingFromCassette
 
 logger = logging.getLogger(__name__)
