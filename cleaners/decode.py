@@ -4,13 +4,19 @@ A declared charset is only believed when the bytes decode under it without error
 single-byte declaration (latin-1, cp1252...) loses to UTF-8 when the bytes are valid UTF-8
 with non-ASCII characters: such sequences are practically never accidental, while a wrong
 ``<meta charset>`` left over from an old template is common.
+
+Some pages are stored already garbled: UTF-8 that went once through a latin-1 or cp1252
+decoder upstream ("donâ€™t", "nÃ£o"), then re-encoded as valid UTF-8. No charset choice can
+undo that, so text that shows several such sequences is repaired with ftfy.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 
 import charset_normalizer
+import ftfy
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
 from cleaners.errors import CleaningError, FailureKind
@@ -35,6 +41,21 @@ _SINGLE_BYTE = {
     codecs.lookup(name).name
     for name in ("latin-1", "cp1252", "ascii", "iso8859-15", "cp1251", "iso8859-2", "cp1250", "koi8-r")
 }
+
+
+# The first character of a UTF-8 sequence read as latin-1/cp1252 ("Ã", "Â", "â"), followed by
+# what a continuation byte becomes under either decoder.
+_MOJIBAKE = re.compile("[ÂÃâ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+# One or two such pairs are as likely a page quoting mojibake, or a language menu, as garbling.
+_MOJIBAKE_MIN_SEQUENCES = 3
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo double encoding when the text shows it; text without such sequences is returned as is."""
+    sequences = _MOJIBAKE.finditer(text)
+    if sum(1 for _, _ in zip(range(_MOJIBAKE_MIN_SEQUENCES), sequences, strict=False)) < _MOJIBAKE_MIN_SEQUENCES:
+        return text
+    return ftfy.fix_encoding(text)
 
 
 def _is_single_byte(encoding: str) -> bool:
@@ -65,7 +86,12 @@ def _strict(body: bytes, encoding: str | None) -> str | None:
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Return the page's text and the encoding it was read with."""
+    """Return the page's text, repaired if it was garbled upstream, and the encoding it was read with."""
+    text, encoding = _decode(body, content_type)
+    return repair_mojibake(text), encoding
+
+
+def _decode(body: bytes, content_type: str | None) -> tuple[str, str]:
     bom_encoding, bom = read_bom(body)
     if bom_encoding:
         text = _strict(body[len(bom) :], bom_encoding)

@@ -152,17 +152,47 @@ def unique_names(names: list[str]) -> list[str]:
 
 def strip_site_name(headline: str, site_names: list[str]) -> str:
     """Drop a "| Site Name" style suffix or prefix when it names the site."""
-    keys = {"".join(re.findall(r"\w+", n.casefold())) for n in site_names if n}
     for separator in _HEADLINE_SEPARATORS:
         if separator not in headline:
             continue
         head, _, tail = headline.rpartition(separator)
-        if _squashed(tail) in keys and head:
+        if head and names_site(tail, site_names):
             return head.strip()
         first, _, rest = headline.partition(separator)
-        if _squashed(first) in keys and rest:
+        if rest and names_site(first, site_names):
             return rest.strip()
     return headline
+
+
+# A phrase longer than this is a subtitle even when it mentions the site ("What Vanguard's clients
+# should know"), not the site's name.
+_MAX_SITE_NAME_WORDS = 4
+# Shorter names are too likely to occur inside unrelated words ("ft", "bbc" is fine, "ap" is not).
+_MIN_CONTAINED_NAME = 5
+
+
+def names_site(phrase: str, site_names: list[str], *, variants: bool = True) -> bool:
+    """Whether ``phrase`` is the site's name, or (with ``variants``) a short variant of it.
+
+    The names come from ``og:site_name``, the publisher and the host's labels, which rarely spell
+    the name exactly as a title suffix does ("Bridgestone Tires" on ``tires.bridgestone.com``,
+    "DianaHR" on ``getdianahr.com``, "Newegg.com"), so a short phrase after a title separator
+    also names the site when one squashed form contains the other. Without ``variants`` the phrase
+    must be the name or a part of it ("Filmmaker" of "Filmmaker Magazine"): a heading that merely
+    starts with the brand ("Austin Hardware Catalog") is not the site's name.
+    """
+    squashed = _squashed(phrase)
+    if not squashed or len(phrase.split()) > _MAX_SITE_NAME_WORDS:
+        return False
+    for name in site_names:
+        key = _squashed(name) if name else ""
+        if not key:
+            continue
+        if squashed == key or (len(squashed) >= _MIN_CONTAINED_NAME and squashed in key):
+            return True
+        if variants and len(key) >= _MIN_CONTAINED_NAME and key in squashed:
+            return True
+    return False
 
 
 def _squashed(text: str) -> str:

@@ -57,3 +57,16 @@ def test_binary_sniffing(body, binary):
     assert looks_binary(body) is binary
 
 
+
+
+def test_double_encoded_utf8_is_repaired():
+    garbled = "It’s the Earth’s turn — doesn’t it?".encode().decode("latin-1")
+    text, encoding = decode_html(f"<p>{garbled}</p>".encode())
+    assert "It’s the Earth’s turn — doesn’t it?" in text
+    assert encoding == "utf-8"
+
+
+def test_a_single_quoted_mojibake_example_is_left_alone():
+    body = "<p>Our old forum showed “Ã¤” instead of “ä”.</p>".encode()
+    text, _ = decode_html(body)
+    assert "“Ã¤”" in text

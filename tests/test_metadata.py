@@ -70,3 +70,35 @@ def test_breadcrumb_gives_the_section():
         {"@type": "ListItem", "position": 3, "name": "The article"}]}
     meta = extract_metadata(_tree(_ld(crumbs)), None)
     assert meta.articleSection == "Science"
+
+
+def test_headline_among_several_h1_ignores_the_logo_and_section_headings():
+    meta = extract_metadata(_tree(
+        '<meta property="og:site_name" content="Filmmaker Magazine">'
+        '<meta property="og:title" content="Poland to Park City: a festival dispatch">',
+        "<div><h1>Filmmaker</h1></div><article><h1>Poland to Park City: a festival dispatch</h1></article>"
+        "<aside><h1>Related Articles</h1></aside>"), "https://filmmakermagazine.example/dispatch")
+    assert meta.headline == "Poland to Park City: a festival dispatch"
+
+
+def test_headline_leaves_out_dates_and_bylines_nested_in_the_h1():
+    meta = extract_metadata(_tree(
+        "<title>Preparing a transition in Debusine</title>",
+        '<h1><a href="/p"><time datetime="2025-12-18">Dec <span>18</span> 2025</time> Preparing a transition'
+        ' in Debusine</a><div class="meta"><span class="posted-on">Posted by Colin</span></div></h1>'),
+        "https://blog.example/p")
+    assert meta.headline == "Preparing a transition in Debusine"
+
+
+def test_headline_keeps_the_main_part_of_a_piped_title_and_breaks_lines_at_br():
+    meta = extract_metadata(_tree(
+        "<title>How meditation rewires brains | Opinion | The Ledger</title>"), "https://ledger.example/a")
+    assert meta.headline == "How meditation rewires brains"
+    meta = extract_metadata(_tree("", "<h1>WEEKEND<br>CODING<br><span>AGENT</span></h1>"), "https://x.example/a")
+    assert meta.headline == "WEEKEND CODING AGENT"
+
+
+def test_a_heading_that_starts_with_the_brand_is_still_a_headline():
+    meta = extract_metadata(_tree("<title>Catalog Index</title>", "<h1>Austin Hardware Catalog</h1>"),
+                            "https://www.austinhardware.example/catalog")
+    assert meta.headline == "Austin Hardware Catalog"

@@ -40,6 +40,14 @@ def test_strip_site_name_suffix_and_prefix():
     assert strip_site_name("Fish - and chips", ["Daily Ledger"]) == "Fish - and chips"
 
 
+def test_strip_site_name_knows_spellings_the_host_implies():
+    assert strip_site_name("Tyre checklist | Bridgestone Tires", ["tires", "bridgestone"]) == "Tyre checklist"
+    assert strip_site_name("Top HR tools | DianaHR", ["getdianahr"]) == "Top HR tools"
+    # A subtitle that mentions the brand among more words is kept.
+    assert strip_site_name("Funds - What Vanguard clients ask most often", ["vanguard"]) == (
+        "Funds - What Vanguard clients ask most often")
+
+
 def test_language_code():
     assert language_code("en-US") == "en"
     assert language_code("pt_BR") == "pt"
