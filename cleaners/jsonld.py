@@ -20,6 +20,8 @@ ARTICLE_TYPES = (
     "Report", "TechArticle", "ScholarlyArticle", "SocialMediaPosting",
 )
 _RANK = {name.casefold(): rank for rank, name in enumerate(ARTICLE_TYPES)}
+# Where sites that type no article node (Yoast on a "page", many site builders) put the dates.
+_PAGE_TYPES = frozenset({"webpage", "itempage", "aboutpage", "faqpage", "qapage", "medicalwebpage"})
 _JSONLD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
 _HTML_COMMENT = re.compile(r"^\s*<!--|-->\s*$")
 
@@ -63,6 +65,8 @@ class JsonLd:
         articles = sorted(r for r in ranked if r[0] < 99)
         self.article: dict[str, Any] = articles[0][2] if articles else {}
         self.article_types = tuple(_types(self.article))
+        self.page: dict[str, Any] = next(
+            (n for n in nodes if any(t.casefold() in _PAGE_TYPES for t in _types(n))), {})
         self.nodes = nodes
 
     def resolve(self, value: Any) -> Any:
@@ -72,6 +76,10 @@ class JsonLd:
 
     def get(self, key: str) -> Any:
         return self.resolve(self.article.get(key))
+
+    def page_date(self, key: str) -> Any:
+        """A date of the article node, else of the page node when no node is typed an article."""
+        return self.get(key) if self.article else self.page.get(key)
 
     def names(self, key: str) -> list[str]:
         """Names of the persons or organisations under a key (author, creator...)."""

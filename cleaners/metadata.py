@@ -7,7 +7,6 @@ heuristics), which is slower and so only runs for the fields still missing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
@@ -21,7 +20,6 @@ from cleaners.normalize import (
     clean_text,
     language_code,
     parse_date,
-    parse_loose_date,
     split_author_names,
     unique_names,
 )
@@ -128,24 +126,6 @@ def _markup_authors(tree: HtmlElement) -> list[str]:
     return []
 
 
-_VISIBLE_DATES = etree.XPath("//body//time[not(@datetime)] | //body//*[contains(@class, 'date') or "
-                             "contains(@class, 'publish') or contains(@class, 'posted')][not(*[not(self::span)])]")
-_MAX_DATE_CHARS = 60
-_UPDATE_WORDS = re.compile(r"\b(updated?|modified|edited|revised)\b", re.IGNORECASE)
-
-
-def visible_date(tree: HtmlElement) -> tuple[str, str] | None:
-    """(ISO date, raw text) of the first short date the page shows in a date element, skipping ones
-    marked as updates; a fallback for pages that declare no publication date."""
-    for element in _VISIBLE_DATES(tree):
-        text = " ".join(element.text_content().split())
-        if not text or len(text) > _MAX_DATE_CHARS or _UPDATE_WORDS.search(text):
-            continue
-        if iso := parse_loose_date(text):
-            return iso, text
-    return None
-
-
 def byline_authors(tree: HtmlElement) -> list[str]:
     """Names from the first short element whose class says byline or author.
 
@@ -214,13 +194,13 @@ def extract_metadata(tree: HtmlElement, page_url: str | None) -> PageMetadata:
         authors = _markup_authors(tree)
 
     published, published_raw = _dated([
-        ld.get("datePublished"), ld.get("dateCreated"),
+        ld.page_date("datePublished"), ld.page_date("dateCreated"),
         *[v for key in _PUBLISHED_META for v in tags.get(key, ())],
         *_markup_dates(tree, "datePublished"),
         *_PUBDATE_TIMES(tree),
     ])
     modified, modified_raw = _dated([
-        ld.get("dateModified"),
+        ld.page_date("dateModified"),
         *[v for key in _MODIFIED_META for v in tags.get(key, ())],
         *_markup_dates(tree, "dateModified"),
     ])

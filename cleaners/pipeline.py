@@ -19,11 +19,12 @@ from cleaners.chrome import drop_chrome_lines, prune_chrome, standfirst_echo
 from cleaners.classify import not_article_reason
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs
-from cleaners.metadata import PageMetadata, byline_authors, extract_metadata, visible_date
+from cleaners.metadata import PageMetadata, byline_authors, extract_metadata
 from cleaners.normalize import parse_date, unique_names
 from cleaners.options import CleanOptions
 from cleaners.page import Page
 from cleaners.parse import check_body, parse_html
+from cleaners.shown_dates import ShownDates, shown_dates
 from cleaners.source_link import find_source_url
 
 
@@ -53,6 +54,8 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     url = page.address or declared.canonicalUrl
     source_url = find_source_url(tree, url, declared.canonicalUrl)
     rules = options.rules.for_host(_host(url))
+    # Read before pruning, which may take the date line beside the headline with it.
+    shown = ShownDates() if declared.datePublished else shown_dates(tree, declared.headline)
     prune_chrome(tree, rules)
     paragraphs = extract_paragraphs(tree, url, options)
     echoes = [declared.headline or "", *standfirst_echo(tree, declared.description, paragraphs)]
@@ -60,7 +63,7 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     if reason := not_article_reason(declared, kept, tree):
         raise CleaningError(FailureKind.NOT_ARTICLE, reason)
     body = "\n\n".join(kept)
-    authors, published, published_raw = _fill_missing(tree, url, declared)
+    authors, published, published_raw = _fill_missing(tree, url, declared, shown)
     return Article(
         url=url,
         canonicalUrl=declared.canonicalUrl,
@@ -87,17 +90,20 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     )
 
 
-def _fill_missing(tree: HtmlElement, url: str | None,
-                  declared: PageMetadata) -> tuple[list[str], str | None, str | None]:
-    """Authors from bylines and the publication date from htmldate when the page declares none."""
+def _fill_missing(tree: HtmlElement, url: str | None, declared: PageMetadata,
+                  shown: ShownDates) -> tuple[list[str], str | None, str | None]:
+    """Authors from bylines, and a publication date when the page declares none: the one it
+    shows, else htmldate's guess, else the update date it shows or declares."""
     authors = list(declared.authors)
     if not authors:
         authors = unique_names(byline_authors(tree))
-    published, raw = declared.datePublished, declared.datePublishedRaw
-    if not published and (shown := visible_date(tree)):
-        published, raw = shown
-    if not published:
-        found_date = find_date(tree, url=url, extensive_search=False, original_date=True)
-        published = parse_date(found_date) if found_date else None
-        raw = found_date if published else None
-    return authors, published, raw
+    if declared.datePublished:
+        return authors, declared.datePublished, declared.datePublishedRaw
+    if shown.published:
+        return authors, *shown.published
+    found_date = find_date(tree, url=url, extensive_search=False, original_date=True)
+    if found_date and (published := parse_date(found_date)):
+        return authors, published, found_date
+    if shown.updated:
+        return authors, *shown.updated
+    return authors, declared.dateModified, declared.dateModifiedRaw

@@ -102,3 +102,13 @@ def test_a_heading_that_starts_with_the_brand_is_still_a_headline():
     meta = extract_metadata(_tree("<title>Catalog Index</title>", "<h1>Austin Hardware Catalog</h1>"),
                             "https://www.austinhardware.example/catalog")
     assert meta.headline == "Austin Hardware Catalog"
+
+
+def test_dates_of_a_page_node_when_no_node_is_an_article():
+    graph = {"@graph": [{"@type": "WebSite", "name": "Krioda"},
+                        {"@type": "WebPage", "datePublished": "2024-03-17T19:47:39+00:00",
+                         "dateModified": "2024-05-03T10:57:58+00:00"}]}
+    meta = extract_metadata(_tree(_ld(graph)), "https://krioda.example/apps")
+    assert (meta.datePublished, meta.dateModified) == ("2024-03-17T19:47:39+00:00", "2024-05-03T10:57:58+00:00")
+    with_article = {"@graph": [*graph["@graph"], {"@type": "Article", "datePublished": "2024-03-18"}]}
+    assert extract_metadata(_tree(_ld(with_article)), "https://krioda.example/apps").datePublished == "2024-03-18"

@@ -1,0 +1,146 @@
+"""Dates the page shows its readers, for pages that declare no publication date.
+
+Themes print the date beside the headline, just above or just below it ("Dec 12, 2025",
+"Published on Oct 21, 2025", "17.05.2021"), often in an element with no telling class. So the
+text right around the story's ``<h1>`` is read first, then elements whose class says date. A
+date introduced as an update ("Updated Feb 11, 2026") is kept apart: it is the page's date only
+when the page shows no other.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import zip_longest
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from cleaners.normalize import clean_text, parse_loose_date
+
+_H1 = etree.XPath("//body//h1")
+# Text nodes after and before the headline, nearest first (``preceding`` counts backwards).
+_AFTER = etree.XPath("following::text()[normalize-space()][position() <= 12]")
+_BEFORE = etree.XPath("preceding::text()[normalize-space()][position() <= 4]")
+_SHOWING = etree.XPath("//body//text()[normalize-space(.) = $headline]")
+_PREVIOUS_TEXT = etree.XPath("preceding::text()[normalize-space()][1]")
+_CLASSED_DATES = etree.XPath("//body//time[not(@datetime)] | //body//*[contains(@class, 'date') or "
+                             "contains(@class, 'publish') or contains(@class, 'posted')][not(*[not(self::span)])]")
+_NOT_TEXT_PARENTS = frozenset({"script", "style", "noscript", "template", "option", "title"})
+_MAX_DATE_CHARS = 60
+# A month's name, or day, month and year in figures: "2025" alone or "10 tips for 2025" is no date.
+_DATE_SHAPE = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b",
+    re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
+_FULL_YEAR = 1000
+_BODY_TEXT = etree.XPath("string(//body)")
+_MONTHS = 12
+_UPDATE_WORDS = re.compile(r"\b(updated?|modified|edited|revised|reviewed)\b", re.IGNORECASE)
+# A label such as "Updated" printed in its own element just before the date.
+_MAX_LABEL_CHARS = 24
+
+
+@dataclass(frozen=True)
+class ShownDates:
+    """The publication and update days a page shows, as (ISO day, raw text) pairs."""
+
+    published: tuple[str, str] | None = None
+    updated: tuple[str, str] | None = None
+
+
+def shown_dates(tree: HtmlElement, headline: str | None) -> ShownDates:
+    """The dates printed around the headline, else in date-classed elements."""
+    days = _DayReader(tree)
+    near = _near_headline(tree, headline, days)
+    if near.published:
+        return near
+    for element in _CLASSED_DATES(tree):
+        text = " ".join(element.text_content().split())
+        if text and len(text) <= _MAX_DATE_CHARS and not _UPDATE_WORDS.search(text) and (iso := days.read(text)):
+            return ShownDates(published=(iso, text), updated=near.updated)
+    return near
+
+
+def _near_headline(tree: HtmlElement, headline: str | None, days: _DayReader) -> ShownDates:
+    heading = _story_heading(tree, headline)
+    if heading is None:
+        return ShownDates()
+    updated = None
+    after, before = _AFTER(heading), _BEFORE(heading)
+    for node in (n for pair in zip_longest(after, before) for n in pair if n is not None):
+        owner = node.getparent().getparent() if node.is_tail else node.getparent()
+        if owner is None or owner.tag in _NOT_TEXT_PARENTS:
+            continue
+        text = " ".join(str(node).split())
+        if len(text) > _MAX_DATE_CHARS or not (iso := days.read(text)):
+            continue
+        if _UPDATE_WORDS.search(text) or _labelled_update(node):
+            updated = updated or (iso, text)
+            continue
+        return ShownDates(published=(iso, text), updated=updated)
+    return ShownDates(updated=updated)
+
+
+class _DayReader:
+    """Reads shown dates as days. "10/12/2023" could be read day first or month first; the
+    site's convention decides, and the page tells it when another of its numeric dates has a
+    first or second number above 12 ("12/18/2025" is month first). Without that, it is no date."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self._tree = tree
+        self._day_first: bool | None = None
+        self._convention_read = False
+
+    def read(self, text: str) -> str | None:
+        if not _DATE_SHAPE.search(text):
+            return None
+        numeric = _NUMERIC_DATE.search(text)
+        if numeric and _ambiguous(numeric):
+            day_first = self._convention()
+            if day_first is None:
+                return None
+            first, second, year = int(numeric[1]), int(numeric[2]), int(numeric[3])
+            day, month = (first, second) if day_first else (second, first)
+            return parse_loose_date(f"{year:04d}-{month:02d}-{day:02d}") if year >= _FULL_YEAR else None
+        return parse_loose_date(text)
+
+    def _convention(self) -> bool | None:
+        if not self._convention_read:
+            self._convention_read = True
+            for match in _NUMERIC_DATE.finditer(_BODY_TEXT(self._tree)):
+                if not _ambiguous(match) and int(match[1]) != int(match[2]):
+                    self._day_first = int(match[1]) > _MONTHS
+                    break
+        return self._day_first
+
+
+def _ambiguous(numeric: re.Match[str]) -> bool:
+    first, second = int(numeric[1]), int(numeric[2])
+    return first != second and first <= _MONTHS and second <= _MONTHS
+
+
+def _story_heading(tree: HtmlElement, headline: str | None) -> HtmlElement | None:
+    """The element that shows the headline: an ``<h1>`` holding it, else a heading or title
+    element whose whole text it is. Without a headline, the page's first ``<h1>``. The other
+    ``<h1>`` of a page that does not show its headline in one belong to other stories or the site."""
+    headings = _H1(tree)
+    if not headline:
+        return headings[0] if headings else None
+    wanted = headline.casefold()
+    for heading in headings:
+        if wanted in (clean_text(heading.text_content()) or "").casefold():
+            return heading
+    for text in _SHOWING(tree, headline=" ".join(headline.split())):
+        owner = text.getparent().getparent() if text.is_tail else text.getparent()
+        if owner is not None and owner.tag not in _NOT_TEXT_PARENTS:
+            return owner
+    return None
+
+
+def _labelled_update(node: etree._ElementUnicodeResult) -> bool:
+    """Whether the text just before the date's element is a short "Updated" label."""
+    if node.is_tail:
+        return False
+    label = _PREVIOUS_TEXT(node.getparent())
+    return bool(label) and len(label[0].strip()) <= _MAX_LABEL_CHARS and bool(_UPDATE_WORDS.search(label[0]))
