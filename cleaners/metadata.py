@@ -55,6 +55,8 @@ class PageMetadata:
     keywords: tuple[str, ...] = ()
     mainImage: str | None = None
     siteName: str | None = None
+    siteNames: tuple[str, ...] = ()
+    """Every name the site goes by: its declared name, its publisher's, and its host's labels."""
     jsonldBody: str | None = None
     jsonldTypes: tuple[str, ...] = ()
     isArticleType: bool = False
@@ -234,6 +236,7 @@ def extract_metadata(tree: HtmlElement, page_url: str | None) -> PageMetadata:
         keywords=tuple(dict.fromkeys(keywords)),
         mainImage=_absolute(canonical or page_url, _image_url(ld.get("image"))
                             or _first(tags, ("og:image", "og:image:url", "twitter:image", "twitter:image:src"))),
+        siteNames=tuple(names),
         siteName=site_name,
         jsonldBody=body if isinstance(body, str) else None,
         jsonldTypes=ld.article_types,

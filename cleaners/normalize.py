@@ -17,8 +17,13 @@ from dateutil.parser import UnknownTimezoneWarning
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _EARLIEST_YEAR = 1990
 _AUTHOR_PREFIX = re.compile(
-    r"^\s*(by|von|par|por|di|door|av|af|text|written by|posted by|words|authors?|contributors?)\s*[:\-]?\s+",
+    r"^\s*(by|von|par|por|di|door|av|af|text|(?:written|posted|words|reported|recipe|story|article) by|words"
+    r"|authors?|contributors?)(?:\s*[:\-]\s*|\s+)",
     re.IGNORECASE)
+# Credits for other roles in the same byline ("Updated by", "Reviewed by", "Photos by"): not authors.
+_OTHER_ROLE_CREDIT = re.compile(
+    r"\b(?:(?:medically |fact[- ]?)?(?:updated|reviewed|edited|checked|illustrated|translated)|photos?|photographs?"
+    r"|illustrations?|video)\s+by\b.*", re.IGNORECASE)
 # "BySummer Swann": a byline whose "By" lost its space in the markup.
 _GLUED_BY = re.compile(r"^By(?=[A-Z][a-z])")
 # Degrees and certifications after a name ("Jane Doe, MD, PhD"): not people.
@@ -115,7 +120,7 @@ def split_author_names(raw: str) -> list[str]:
     text = _AUTHOR_PREFIX.sub("", text)
     names = []
     for index, part in enumerate(_AUTHOR_SPLIT.split(text)):
-        name = _AUTHOR_PREFIX.sub("", part).strip(" .:-–—»«")
+        name = _AUTHOR_PREFIX.sub("", _OTHER_ROLE_CREDIT.sub("", part)).strip(" .:-–—»«•·")
         if _looks_like_name(name) and not (index and _is_job_title(name)):
             names.append(name)
     return names

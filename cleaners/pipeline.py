@@ -20,10 +20,11 @@ from cleaners.classify import not_article_reason
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs
 from cleaners.metadata import PageMetadata, byline_authors, extract_metadata
-from cleaners.normalize import parse_date, unique_names
+from cleaners.normalize import names_site, parse_date, unique_names
 from cleaners.options import CleanOptions
 from cleaners.page import Page
 from cleaners.parse import check_body, parse_html
+from cleaners.shown_byline import shown_byline
 from cleaners.shown_dates import ShownDates, shown_dates
 from cleaners.source_link import find_source_url
 
@@ -54,8 +55,10 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     url = page.address or declared.canonicalUrl
     source_url = find_source_url(tree, url, declared.canonicalUrl)
     rules = options.rules.for_host(_host(url))
-    # Read before pruning, which may take the date line beside the headline with it.
+    # Read before pruning, which may take the date and byline beside the headline with it.
     shown = ShownDates() if declared.datePublished else shown_dates(tree, declared.headline)
+    people = [name for name in declared.authors if not names_site(name, list(declared.siteNames))]
+    byline = [] if people else shown_byline(tree, declared.headline)
     prune_chrome(tree, rules)
     paragraphs = extract_paragraphs(tree, url, options)
     echoes = [declared.headline or "", *standfirst_echo(tree, declared.description, paragraphs)]
@@ -63,7 +66,9 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     if reason := not_article_reason(declared, kept, tree):
         raise CleaningError(FailureKind.NOT_ARTICLE, reason)
     body = "\n\n".join(kept)
-    authors, published, published_raw = _fill_missing(tree, url, declared, shown)
+    # The site's own name as author ("USA TODAY") yields to a person's byline shown on the page.
+    authors = people or byline or list(declared.authors) or unique_names(byline_authors(tree))
+    published, published_raw = _publication_date(tree, url, declared, shown)
     return Article(
         url=url,
         canonicalUrl=declared.canonicalUrl,
@@ -90,20 +95,17 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     )
 
 
-def _fill_missing(tree: HtmlElement, url: str | None, declared: PageMetadata,
-                  shown: ShownDates) -> tuple[list[str], str | None, str | None]:
-    """Authors from bylines, and a publication date when the page declares none: the one it
-    shows, else htmldate's guess, else the update date it shows or declares."""
-    authors = list(declared.authors)
-    if not authors:
-        authors = unique_names(byline_authors(tree))
+def _publication_date(tree: HtmlElement, url: str | None, declared: PageMetadata,
+                      shown: ShownDates) -> tuple[str | None, str | None]:
+    """The declared publication date; else the one the page shows, htmldate's guess, and last
+    the update date the page shows or declares (a page's only date is still its date)."""
     if declared.datePublished:
-        return authors, declared.datePublished, declared.datePublishedRaw
+        return declared.datePublished, declared.datePublishedRaw
     if shown.published:
-        return authors, *shown.published
+        return shown.published
     found_date = find_date(tree, url=url, extensive_search=False, original_date=True)
     if found_date and (published := parse_date(found_date)):
-        return authors, published, found_date
+        return published, found_date
     if shown.updated:
-        return authors, *shown.updated
-    return authors, declared.dateModified, declared.dateModifiedRaw
+        return shown.updated
+    return declared.dateModified, declared.dateModifiedRaw

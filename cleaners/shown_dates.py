@@ -2,7 +2,7 @@
 
 Themes print the date beside the headline, just above or just below it ("Dec 12, 2025",
 "Published on Oct 21, 2025", "17.05.2021"), often in an element with no telling class. So the
-text right around the story's ``<h1>`` is read first, then elements whose class says date. A
+text right around the story's heading is read first, then elements whose class says date. A
 date introduced as an update ("Updated Feb 11, 2026") is kept apart: it is the page's date only
 when the page shows no other.
 """
@@ -11,22 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import zip_longest
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from cleaners.normalize import clean_text, parse_loose_date
+from cleaners.near_headline import TextNode, story_heading, text_around
+from cleaners.normalize import parse_loose_date
 
-_H1 = etree.XPath("//body//h1")
-# Text nodes after and before the headline, nearest first (``preceding`` counts backwards).
-_AFTER = etree.XPath("following::text()[normalize-space()][position() <= 12]")
-_BEFORE = etree.XPath("preceding::text()[normalize-space()][position() <= 4]")
-_SHOWING = etree.XPath("//body//text()[normalize-space(.) = $headline]")
 _PREVIOUS_TEXT = etree.XPath("preceding::text()[normalize-space()][1]")
 _CLASSED_DATES = etree.XPath("//body//time[not(@datetime)] | //body//*[contains(@class, 'date') or "
                              "contains(@class, 'publish') or contains(@class, 'posted')][not(*[not(self::span)])]")
-_NOT_TEXT_PARENTS = frozenset({"script", "style", "noscript", "template", "option", "title"})
 _MAX_DATE_CHARS = 60
 # A month's name, or day, month and year in figures: "2025" alone or "10 tips for 2025" is no date.
 _DATE_SHAPE = re.compile(
@@ -63,15 +57,11 @@ def shown_dates(tree: HtmlElement, headline: str | None) -> ShownDates:
 
 
 def _near_headline(tree: HtmlElement, headline: str | None, days: _DayReader) -> ShownDates:
-    heading = _story_heading(tree, headline)
+    heading = story_heading(tree, headline)
     if heading is None:
         return ShownDates()
     updated = None
-    after, before = _AFTER(heading), _BEFORE(heading)
-    for node in (n for pair in zip_longest(after, before) for n in pair if n is not None):
-        owner = node.getparent().getparent() if node.is_tail else node.getparent()
-        if owner is None or owner.tag in _NOT_TEXT_PARENTS:
-            continue
+    for node in text_around(heading):
         text = " ".join(str(node).split())
         if len(text) > _MAX_DATE_CHARS or not (iso := days.read(text)):
             continue
@@ -120,25 +110,7 @@ def _ambiguous(numeric: re.Match[str]) -> bool:
     return first != second and first <= _MONTHS and second <= _MONTHS
 
 
-def _story_heading(tree: HtmlElement, headline: str | None) -> HtmlElement | None:
-    """The element that shows the headline: an ``<h1>`` holding it, else a heading or title
-    element whose whole text it is. Without a headline, the page's first ``<h1>``. The other
-    ``<h1>`` of a page that does not show its headline in one belong to other stories or the site."""
-    headings = _H1(tree)
-    if not headline:
-        return headings[0] if headings else None
-    wanted = headline.casefold()
-    for heading in headings:
-        if wanted in (clean_text(heading.text_content()) or "").casefold():
-            return heading
-    for text in _SHOWING(tree, headline=" ".join(headline.split())):
-        owner = text.getparent().getparent() if text.is_tail else text.getparent()
-        if owner is not None and owner.tag not in _NOT_TEXT_PARENTS:
-            return owner
-    return None
-
-
-def _labelled_update(node: etree._ElementUnicodeResult) -> bool:
+def _labelled_update(node: TextNode) -> bool:
     """Whether the text just before the date's element is a short "Updated" label."""
     if node.is_tail:
         return False

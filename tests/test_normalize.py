@@ -29,6 +29,10 @@ def test_parse_date(raw, iso):
     ("admin", []),
     ("https://example.com/author/jane", []),
     ("Staff Reporter", []),
+    ("Posted by:Idle Cartulary", ["Idle Cartulary"]),
+    ("Recipe by PJ Hamel", ["PJ Hamel"]),
+    ("Benjamin Preston, Updated by Jon Linkov", ["Benjamin Preston"]),
+    ("Shelby Loos, DVM. Reviewed by Molly Price", ["Shelby Loos"]),
 ])
 def test_split_author_names(raw, names):
     assert split_author_names(raw) == names

@@ -1,0 +1,61 @@
+"""Authors from the byline printed beside the headline, for pages that declare none.
+
+A byline is introduced by a label ("By", "Written by", "Posted by", "Author:") at the start of
+a short text near the story's heading. The name follows in the same text ("By Ann Lee"), in the
+same element ("By <a>Ann Lee</a>"), or, when the label stands alone ("Written by" in one
+element, the name in the next), in the next text on the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from cleaners.near_headline import TextNode, story_heading, text_around, text_owner
+from cleaners.normalize import clean_text, split_author_names
+
+_BYLINE_LABEL = re.compile(
+    r"^(?:(?:written|posted|words|reported|article|story)\s+by|by|authors?|author\(s\))(?:\s*:\s*|\s+|$)",
+    re.IGNORECASE)
+_MAX_BYLINE_CHARS = 120
+# Where a byline goes on to the date or the reading time ("By Ann Lee · Dec 20 · 5 min read", "on Tuesday").
+_BYLINE_END = re.compile(r"\s[·•|—–]\s|\son\s|\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
+                         re.IGNORECASE)
+_TEXT_INSIDE = etree.XPath("*//text()[normalize-space()]")
+_NEXT_TEXT = etree.XPath("following::text()[normalize-space()][position() <= 2]")
+
+
+def shown_byline(tree: HtmlElement, headline: str | None) -> list[str]:
+    """The names in the first labelled byline near the headline; none when there is no such line."""
+    heading = story_heading(tree, headline)
+    if heading is None:
+        return []
+    for node in text_around(heading):
+        text = " ".join(str(node).split())
+        if len(text) > _MAX_BYLINE_CHARS or not (label := _BYLINE_LABEL.match(text)):
+            continue
+        byline = text if text[label.end():] else _after_label(node)
+        names = [name for name in split_author_names(_BYLINE_END.split(byline)[0]) if not _is_label(name)]
+        if names:
+            return names
+    return []
+
+
+def _is_label(text: str) -> bool:
+    label = _BYLINE_LABEL.match(text)
+    return bool(label) and not text[label.end():]
+
+
+def _after_label(label: TextNode) -> str:
+    """The text that completes a label standing alone: the rest of its element, else the next text."""
+    owner = text_owner(label)
+    if owner is None:
+        return ""
+    if not label.is_tail and _TEXT_INSIDE(owner):
+        return clean_text(owner.text_content()) or ""
+    following = _NEXT_TEXT(label.getparent() if label.is_tail else owner)
+    if label.is_tail:  # the tail itself comes first among the text after the element it follows
+        following = following[1:]
+    return str(following[0]) if following else ""

@@ -1,0 +1,44 @@
+"""Authors read from the labelled byline beside the headline, for pages that declare none."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+import cleaners
+from cleaners.shown_byline import shown_byline
+
+_STORY = "".join(f"<p>Paragraph {n} of the story, long enough to be kept as article text by the cleaner.</p>"
+                 for n in range(8))
+
+
+def _tree(body: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f"<html><body>{body}</body></html>")
+
+
+@pytest.mark.parametrize("byline, names", [
+    ('<p>By <a href="/a">Ann Lee</a> · Dec 20, 2025 · 5 min read</p>', ["Ann Lee"]),
+    ("<div>Written by</div><div>Edzel Tabing</div>", ["Edzel Tabing"]),
+    ('<span><i class="icon"></i> by <a href="/author/amanda/">Amanda Smith</a></span>', ["Amanda Smith"]),
+    ("<p>by: Ziyi Xu, Dec 17, 2025</p>", ["Ziyi Xu"]),
+    ('<span>Posted by <a href="/u">BeauHD</a> on Friday December 19</span>', ["BeauHD"]),
+    ("<p>Written by Moses Kim and Kate Shokurova</p>", ["Moses Kim", "Kate Shokurova"]),
+])
+def test_labelled_bylines_near_the_headline(byline, names):
+    assert shown_byline(_tree(f"<h1>Bread at home</h1>{byline}{_STORY}"), "Bread at home") == names
+
+
+def test_by_inside_a_sentence_or_far_from_the_headline_is_no_byline():
+    assert shown_byline(_tree(f"<h1>Bread at home</h1><p>Bylaws matter.</p>{_STORY}"), "Bread at home") == []
+    far = "".join(f"<p>Line {n}</p>" for n in range(20))
+    assert shown_byline(_tree(f"<h1>Bread at home</h1>{far}<p>By Ann Lee</p>"), "Bread at home") == []
+
+
+def test_a_shown_byline_replaces_the_site_named_as_author():
+    page = ('<html><head><meta name="author" content="USA TODAY"><title>Bread at home</title></head><body>'
+            f'<h1>Bread at home</h1>{{}}{_STORY}</body></html>')
+    with_byline = cleaners.clean_html(page.format("<p>By Brian Truitt</p>").encode(),
+                                      url="https://www.usatoday.example/story/bread")
+    assert [a.name for a in with_byline.authors] == ["Brian Truitt"]
+    without = cleaners.clean_html(page.format("").encode(), url="https://www.usatoday.example/story/bread")
+    assert [a.name for a in without.authors] == ["USA TODAY"]
