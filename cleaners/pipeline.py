@@ -15,7 +15,7 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 
 from cleaners.article import Article, Author, CleaningMetadata, Image
-from cleaners.chrome import drop_chrome_lines, prune_chrome, standfirst_echo
+from cleaners.chrome import ChromeRules, drop_chrome_lines, prune_chrome, standfirst_echo
 from cleaners.classify import not_article_reason
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs
@@ -60,11 +60,7 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     people = [name for name in declared.authors if not names_site(name, list(declared.siteNames))]
     byline = [] if people else shown_byline(tree, declared.headline)
     prune_chrome(tree, rules)
-    paragraphs = extract_paragraphs(tree, url, options)
-    echoes = [declared.headline or "", *standfirst_echo(tree, declared.description, paragraphs)]
-    kept, removed = drop_chrome_lines(paragraphs, rules, echoes=echoes)
-    if reason := not_article_reason(declared, kept, tree):
-        raise CleaningError(FailureKind.NOT_ARTICLE, reason)
+    kept, removed = _story_lines(tree, url, declared, rules, options)
     body = "\n\n".join(kept)
     # The site's own name as author ("USA TODAY") yields to a person's byline shown on the page.
     authors = people or byline or list(declared.authors) or unique_names(byline_authors(tree))
@@ -93,6 +89,23 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
             fingerprint=fingerprint(body),
         ),
     )
+
+
+def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rules: ChromeRules,
+                 options: CleanOptions) -> tuple[list[str], list[str]]:
+    """The story's lines and the chrome lines dropped from them. When the quick extraction does
+    not look like an article (a list of links, too few words), the thorough one gets its turn:
+    the quick one may have taken a teaser list for the story."""
+    thorough = False
+    while True:
+        paragraphs, thorough_ran = extract_paragraphs(tree, url, options, thorough=thorough)
+        echoes = [declared.headline or "", *standfirst_echo(tree, declared.description, paragraphs)]
+        kept, removed = drop_chrome_lines(paragraphs, rules, echoes=echoes)
+        if not (reason := not_article_reason(declared, kept, tree)):
+            return kept, removed
+        if thorough_ran:
+            raise CleaningError(FailureKind.NOT_ARTICLE, reason)
+        thorough = True
 
 
 def _publication_date(tree: HtmlElement, url: str | None, declared: PageMetadata,

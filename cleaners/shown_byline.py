@@ -20,6 +20,9 @@ _BYLINE_LABEL = re.compile(
     r"^(?:(?:written|posted|words|reported|article|story)\s+by|by|authors?|author\(s\))(?:\s*:\s*|\s+|$)",
     re.IGNORECASE)
 _MAX_BYLINE_CHARS = 120
+# Paths of author pages, which themes link the byline's name to.
+_AUTHOR_PATH = re.compile(r"/(?:authors?|contributors?|writers?|columnists?|byline|profiles?/authors?)/[^/?#]+",
+                          re.IGNORECASE)
 # Where a byline goes on to the date or the reading time ("By Ann Lee · Dec 20 · 5 min read", "on Tuesday").
 _BYLINE_END = re.compile(r"\s[·•|—–]\s|\son\s|\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
                          re.IGNORECASE)
@@ -34,13 +37,25 @@ def shown_byline(tree: HtmlElement, headline: str | None) -> list[str]:
         return []
     for node in text_around(heading):
         text = " ".join(str(node).split())
-        if len(text) > _MAX_BYLINE_CHARS or not (label := _BYLINE_LABEL.match(text)):
+        if author_link := _author_link_text(node):
+            candidates = [author_link]
+        elif len(text) <= _MAX_BYLINE_CHARS and (label := _BYLINE_LABEL.match(text)):
+            candidates = [text] if text[label.end():] else _after_label(node)
+        else:
             continue
-        byline = text if text[label.end():] else _after_label(node)
-        names = [name for name in split_author_names(_BYLINE_END.split(byline)[0]) if not _is_label(name)]
-        if names:
-            return names
+        for byline in candidates:
+            names = [name for name in split_author_names(_BYLINE_END.split(byline)[0]) if not _is_label(name)]
+            if names:
+                return names
     return []
+
+
+def _author_link_text(node: TextNode) -> str | None:
+    """The text of a link to the author's page ("/author/ann-lee"), which needs no label."""
+    owner = text_owner(node)
+    if node.is_tail or owner is None or owner.tag != "a":
+        return None
+    return str(node) if _AUTHOR_PATH.search(owner.get("href") or "") else None
 
 
 def _is_label(text: str) -> bool:
@@ -48,14 +63,15 @@ def _is_label(text: str) -> bool:
     return bool(label) and not text[label.end():]
 
 
-def _after_label(label: TextNode) -> str:
-    """The text that completes a label standing alone: the rest of its element, else the next text."""
+def _after_label(label: TextNode) -> list[str]:
+    """What may complete a label standing alone: the rest of its element (whole, then its first
+    part, for "By <a>Ann Lee</a> View in digital edition"), else the next text on the page."""
     owner = text_owner(label)
     if owner is None:
-        return ""
-    if not label.is_tail and _TEXT_INSIDE(owner):
-        return clean_text(owner.text_content()) or ""
+        return []
+    if not label.is_tail and (inside := _TEXT_INSIDE(owner)):
+        return [clean_text(owner.text_content()) or "", str(inside[0])]
     following = _NEXT_TEXT(label.getparent() if label.is_tail else owner)
     if label.is_tail:  # the tail itself comes first among the text after the element it follows
         following = following[1:]
-    return str(following[0]) if following else ""
+    return [str(following[0])] if following else []
