@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 
 from cleaners.article import Article, Author, CleaningMetadata, Image
 from cleaners.chrome import ChromeRules, drop_chrome_lines, prune_chrome, standfirst_echo
+from cleaners.chunks import missing_chunks
 from cleaners.classify import not_article_reason
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs
@@ -99,6 +100,8 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
     thorough = False
     while True:
         paragraphs, thorough_ran = extract_paragraphs(tree, url, options, thorough=thorough)
+        before, after = missing_chunks(tree, paragraphs)
+        paragraphs = [*before, *paragraphs, *after]
         echoes = [declared.headline or "", *standfirst_echo(tree, declared.description, paragraphs)]
         kept, removed = drop_chrome_lines(paragraphs, rules, echoes=echoes)
         if not (reason := not_article_reason(declared, kept, tree)):
