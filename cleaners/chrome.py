@@ -294,24 +294,61 @@ def standfirst_echo(tree: HtmlElement, description: str | None, paragraphs: Sequ
     return [description] if _HEADING_WITH_TEXT(tree, text=" ".join(description.split())) else []
 
 
+# A second rendering starts with this many paragraphs (of this many words in all) said near the
+# body's opening (within its first paragraphs or tenth), and repeats this share of the first one.
+_RESTART_PARAGRAPHS = 3
+_MIN_RESTART_WORDS = 30
+_RESTART_OPENING = 10
+_RESTART_SHARE = 0.5
+# Less than this is a widget shown twice (a newsletter box), not a story.
+_MIN_REPEATED_STORY_WORDS = 150
+
+
 def drop_chrome_lines(paragraphs: Sequence[str], rules: ChromeRules,
                       echoes: Iterable[str] = ()) -> tuple[list[str], list[str]]:
     """Split body paragraphs into (kept, removed).
 
-    Besides the line rules, one fact of page structure: a paragraph that repeats the page's own
-    headline (``echoes``) is the title block (or a teaser of the page itself) caught by extraction.
+    Besides the line rules, two facts of page structure: a paragraph that repeats the page's own
+    headline (``echoes``) is the title block (or a teaser of the page itself) caught by extraction;
+    a long stretch of the body said again, in order, from near its opening is the same story
+    rendered twice (for two layouts), and the second rendering goes.
     """
     echoed = {normalise_line(e) for e in echoes if e}
     kept: list[str] = []
     removed: list[str] = []
+    again = _second_renderings(paragraphs)
     for index, paragraph in enumerate(paragraphs):
         key = normalise_line(paragraph)
         if key in rules.trailing and _only_link_titles(paragraphs[index + 1 :]):
             removed.extend(paragraphs[index:])
             break
-        chrome = key in echoed or rules.is_chrome_line(paragraph, key)
+        chrome = index in again or key in echoed or rules.is_chrome_line(paragraph, key)
         (removed if chrome else kept).append(paragraph)
     return kept, removed
+
+
+def _second_renderings(paragraphs: Sequence[str]) -> set[int]:
+    """Indexes of paragraphs that render again, in order, a long stretch of the body that began
+    near its opening: runs of the same story laid out twice. The first rendering stays."""
+    keys = [normalise_line(p) for p in paragraphs]
+    starts: dict[tuple[str, ...], int] = {}
+    opening = max(_RESTART_OPENING, len(keys) // 10)
+    again: set[int] = set()
+    index = 0
+    while index <= len(keys) - _RESTART_PARAGRAPHS:
+        window = tuple(keys[index:index + _RESTART_PARAGRAPHS])
+        first = starts.setdefault(window, index)
+        if first != index and first <= opening and sum(len(k.split()) for k in window) >= _MIN_RESTART_WORDS:
+            run = words = 0
+            while first + run < index and index + run < len(keys) and keys[first + run] == keys[index + run]:
+                words += len(keys[index + run].split())
+                run += 1
+            if run >= _RESTART_SHARE * (index - first) and words >= _MIN_REPEATED_STORY_WORDS:
+                again.update(range(index, index + run))
+                index += run
+                continue
+        index += 1
+    return again
 
 
 def _only_link_titles(paragraphs: Iterable[str]) -> bool:

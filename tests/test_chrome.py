@@ -156,3 +156,16 @@ def test_headline_rail_goes_but_a_list_of_outside_resources_stays():
     text = tree.text_content()
     assert "Tool number 3 for the harbour survey" in text
     assert "Council story number" not in text
+
+
+def test_a_story_rendered_twice_keeps_one_rendering_but_repeated_lines_of_a_plan_stay():
+    story = [f"Paragraph {n} of the story tells one more part of it in a good twenty words or so, as stories do."
+             for n in range(8)]
+    kept, removed = drop_chrome_lines(["Intro line", *story, *story, "Unique closing line"], ChromeRules.default())
+    assert kept == ["Intro line", *story, "Unique closing line"]
+    assert removed == story
+    day = ["Meal 1", "Eat every 2-3 hours", "1 scoop of oats, 1 cup of strawberries, 8 oz. of almond milk"]
+    plan = ["A week of meal prep, laid out day by day so you know what to cook and when to eat it.",
+            *[line for number in range(5) for line in [f"Day {number}", *day]]]
+    kept, removed = drop_chrome_lines(plan, ChromeRules.default())
+    assert kept == plan
