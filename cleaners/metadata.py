@@ -28,6 +28,7 @@ _PUBLISHED_META = (
     "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
     "publishdate", "publish-date", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued",
     "dcterms.created", "dc.date", "date", "article.published", "cxenseparse:recs:publishtime",
+    "published", "publish_date", "publication_date", "date_published",
 )
 _MODIFIED_META = (
     "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",

@@ -164,7 +164,7 @@ def strip_site_name(headline: str, site_names: list[str]) -> str:
         if head and names_site(tail, site_names):
             return head.strip()
         first, _, rest = headline.partition(separator)
-        if rest and names_site(first, site_names):
+        if rest and names_site(first, site_names, variants=False):  # "Brand Weekly #18 – Story" keeps its series
             return rest.strip()
     return headline
 
