@@ -17,7 +17,7 @@ from cleaners.normalize import clean_text
 
 _H1 = etree.XPath("//body//h1")
 # Text nodes after and before the headline, nearest first (``preceding`` counts backwards).
-_AFTER = etree.XPath("following::text()[normalize-space()][position() <= 12]")
+_AFTER = etree.XPath("following::text()[normalize-space()][position() <= 20]")
 _BEFORE = etree.XPath("preceding::text()[normalize-space()][position() <= 4]")
 _SHOWING = etree.XPath("//body//text()[normalize-space(.) = $headline]")
 _NOT_TEXT_PARENTS = frozenset({"script", "style", "noscript", "template", "option", "title"})

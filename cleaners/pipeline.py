@@ -59,12 +59,12 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     # Read before pruning, which may take the date and byline beside the headline with it.
     shown = ShownDates() if declared.datePublished else shown_dates(tree, declared.headline)
     people = [name for name in declared.authors if not names_site(name, list(declared.siteNames))]
-    byline = [] if people else shown_byline(tree, declared.headline)
+    byline = [] if people else shown_byline(tree, declared.headline) or unique_names(byline_authors(tree))
     prune_chrome(tree, rules)
     kept, removed = _story_lines(tree, url, declared, rules, options)
     body = "\n\n".join(kept)
     # The site's own name as author ("USA TODAY") yields to a person's byline shown on the page.
-    authors = people or byline or list(declared.authors) or unique_names(byline_authors(tree))
+    authors = people or byline or list(declared.authors)
     published, published_raw = _publication_date(tree, url, declared, shown)
     return Article(
         url=url,

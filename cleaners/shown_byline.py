@@ -17,12 +17,14 @@ from cleaners.near_headline import TextNode, story_heading, text_around, text_ow
 from cleaners.normalize import clean_text, split_author_names
 
 _BYLINE_LABEL = re.compile(
-    r"^(?:(?:written|posted|words|reported|article|story)\s+by|by|authors?|author\(s\))(?:\s*:\s*|\s+|$)",
+    r"^(?:(?:written|posted|words|reported|article|story)\s+by|by|authors?|author\(s\)|contributors?)"
+    r"(?:\s*:\s*|\s+|$)",
     re.IGNORECASE)
 _MAX_BYLINE_CHARS = 120
 # Paths of author pages, which themes link the byline's name to.
-_AUTHOR_PATH = re.compile(r"/(?:authors?|contributors?|writers?|columnists?|byline|profiles?/authors?)/[^/?#]+",
-                          re.IGNORECASE)
+_AUTHOR_PATH = re.compile(r"/(?:authors?|contributors?|writers?|columnists?|byline|profiles?/authors?)/[^/?#]+"
+                          r"|[?&]_?author=[^&#]+", re.IGNORECASE)
+_LINK_DEPTH = 2
 # Where a byline goes on to the date or the reading time ("By Ann Lee · Dec 20 · 5 min read", "on Tuesday").
 _BYLINE_END = re.compile(r"\s[·•|—–]\s|\son\s|\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
                          re.IGNORECASE)
@@ -51,11 +53,15 @@ def shown_byline(tree: HtmlElement, headline: str | None) -> list[str]:
 
 
 def _author_link_text(node: TextNode) -> str | None:
-    """The text of a link to the author's page ("/author/ann-lee"), which needs no label."""
+    """The text of a link to the author's page ("/author/ann-lee"), which needs no label; the
+    name may sit in an element inside the link (``<a href="/authors/ann"><span>Ann</span></a>``)."""
     owner = text_owner(node)
-    if node.is_tail or owner is None or owner.tag != "a":
+    if node.is_tail or owner is None:
         return None
-    return str(node) if _AUTHOR_PATH.search(owner.get("href") or "") else None
+    for element in (owner, *list(owner.iterancestors())[:_LINK_DEPTH]):
+        if element.tag == "a":
+            return str(node) if _AUTHOR_PATH.search(element.get("href") or "") else None
+    return None
 
 
 def _is_label(text: str) -> bool:
