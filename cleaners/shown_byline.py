@@ -20,6 +20,12 @@ _BYLINE_LABEL = re.compile(
     r"^(?:(?:written|posted|words|reported|article|story)\s+by|by|authors?|author\(s\)|contributors?)"
     r"(?:\s*:\s*|\s+|$)",
     re.IGNORECASE)
+# Labels that say "author" whatever the line's place on the page ("By" alone does not: "By
+# clicking Subscribe...").
+_EXPLICIT_LABEL = re.compile(r"^(?:(?:written|posted|authored)\s+by|author:)(?:\s*:\s*|\s+|$)", re.IGNORECASE)
+_MAYBE_EXPLICIT = etree.XPath("//body//text()[contains(., 'ritten by') or contains(., 'osted by') "
+                              "or contains(., 'uthored by') or contains(., 'uthor:')]"
+                              "[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 _MAX_BYLINE_CHARS = 120
 # Paths of author pages, which themes link the byline's name to.
 _AUTHOR_PATH = re.compile(r"/(?:authors?|contributors?|writers?|columnists?|byline|profiles?/authors?)/[^/?#]+"
@@ -33,22 +39,41 @@ _NEXT_TEXT = etree.XPath("following::text()[normalize-space()][position() <= 2]"
 
 
 def shown_byline(tree: HtmlElement, headline: str | None) -> list[str]:
-    """The names in the first labelled byline near the headline; none when there is no such line."""
+    """The names in the first labelled byline near the headline, else in the first line that
+    says "Written by" (or "Posted by", "Author:") anywhere, as author boxes under the story do;
+    none when there is no such line."""
     heading = story_heading(tree, headline)
-    if heading is None:
-        return []
-    for node in text_around(heading):
+    for node in text_around(heading) if heading is not None else ():
         text = " ".join(str(node).split())
         if author_link := _author_link_text(node):
-            candidates = [author_link]
+            names = _names([author_link])
         elif len(text) <= _MAX_BYLINE_CHARS and (label := _BYLINE_LABEL.match(text)):
-            candidates = [text] if text[label.end():] else _after_label(node)
+            names = _names([text] if text[label.end():] else _after_label(node))
         else:
             continue
-        for byline in candidates:
-            names = [name for name in split_author_names(_BYLINE_END.split(byline)[0]) if not _is_label(name)]
-            if names:
-                return names
+        if names:
+            return names
+    for node in _MAYBE_EXPLICIT(tree):
+        text = " ".join(str(node).split())
+        if len(text) > _MAX_BYLINE_CHARS or not (label := _EXPLICIT_LABEL.match(text)) or not _stands_alone(node):
+            continue
+        if names := _names([text] if text[label.end():] else _after_label(node)):
+            return names
+    return []
+
+
+def _stands_alone(node: TextNode) -> bool:
+    """Whether the text is a line of its own, not the middle of a sentence ("a library written
+    by <a>Ann Lee</a> in C")."""
+    owner = text_owner(node)
+    return owner is not None and len(owner.text_content()) <= _MAX_BYLINE_CHARS
+
+
+def _names(bylines: list[str]) -> list[str]:
+    for byline in bylines:
+        names = [name for name in split_author_names(_BYLINE_END.split(byline)[0]) if not _is_label(name)]
+        if names:
+            return names
     return []
 
 
