@@ -47,6 +47,6 @@ def test_a_shown_byline_replaces_the_site_named_as_author():
 def test_an_author_box_under_the_story_names_the_author_but_a_sentence_does_not():
     box = '<div class="bio"><h3>Written by Cassidy Horton</h3><p>Cassidy writes about money.</p></div>'
     assert shown_byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{box}"), "Bread at home") == ["Cassidy Horton"]
-    sentence = ("<p>Python has a separate library written by <a href='/x'>Matthew Barnett</a> in C, which handles"
-                " Unicode case folding correctly for the German example.</p>")
+    sentence = ("<p>Python has a separate <a href='/r'>RegEx library</a> written by <a href='/x'>Matthew Barnett</a>"
+                " in C, which handles Unicode case folding correctly for the German example.</p>")
     assert shown_byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{sentence}"), "Bread at home") == []
