@@ -31,6 +31,7 @@ _MAX_BYLINE_CHARS = 120
 _AUTHOR_PATH = re.compile(r"/(?:authors?|contributors?|writers?|columnists?|byline|profiles?/authors?)/[^/?#]+"
                           r"|[?&]_?author=[^&#]+", re.IGNORECASE)
 _LINK_DEPTH = 2
+_PROSE_TAGS = frozenset({"p", "li", "blockquote", "td", "dd"})
 # Where a byline goes on to the date or the reading time ("By Ann Lee · Dec 20 · 5 min read", "on Tuesday").
 _BYLINE_END = re.compile(r"\s[·•|—–]\s|\son\s|\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
                          re.IGNORECASE)
@@ -47,7 +48,7 @@ def shown_byline(tree: HtmlElement, headline: str | None) -> list[str]:
         text = " ".join(str(node).split())
         if author_link := _author_link_text(node):
             names = _names([author_link])
-        elif len(text) <= _MAX_BYLINE_CHARS and (label := _BYLINE_LABEL.match(text)):
+        elif len(text) <= _MAX_BYLINE_CHARS and (label := _BYLINE_LABEL.match(text)) and _stands_alone(node):
             names = _names([text] if text[label.end():] else _after_label(node))
         else:
             continue
@@ -63,10 +64,12 @@ def shown_byline(tree: HtmlElement, headline: str | None) -> list[str]:
 
 
 def _stands_alone(node: TextNode) -> bool:
-    """Whether the text is a line of its own, not the middle of a sentence ("a library written
-    by <a>Ann Lee</a> in C")."""
+    """Whether the text is a line of its own, not the middle of a sentence in a paragraph ("a
+    library written by <a>Ann Lee</a> in C"); a byline element may run on to the date and more."""
     owner = text_owner(node)
-    return owner is not None and len(owner.text_content()) <= _MAX_BYLINE_CHARS
+    if owner is None:
+        return False
+    return owner.tag not in _PROSE_TAGS or len(owner.text_content()) <= _MAX_BYLINE_CHARS
 
 
 def _names(bylines: list[str]) -> list[str]:
