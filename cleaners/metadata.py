@@ -129,36 +129,12 @@ def _markup_authors(tree: HtmlElement) -> list[str]:
     return []
 
 
-def byline_authors(tree: HtmlElement) -> list[str]:
-    """Names from the first short element whose class says byline or author.
-
-    Slower than the declared sources (it scans every class attribute), so it only runs when
-    the page declares no author.
-    """
-    for element in _BYLINE_CANDIDATES(tree):
-        classes = element.get("class", "").lower()
-        if any(word in classes for word in _NOT_BYLINE_CLASS):
-            continue
-        text = element.text_content()
-        if len(text) > _MAX_BYLINE_CHARS:
-            continue
-        names = split_author_names(text)
-        if names:
-            return names
-    return []
-
-
 _META_WITH_CONTENT = etree.XPath("//meta[@content]")
 _CANONICAL_HREFS = etree.XPath(
     "//link[@href][contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]/@href")
 _CATEGORY_LINKS = etree.XPath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
 _AUTHOR_MARKUP = tuple(map(etree.XPath, (
     "//*[@itemprop='author']//*[@itemprop='name']", "//*[@itemprop='author']", "//a[@rel='author']")))
-# Bylines by class name: what themes call the element that credits the writer.
-_BYLINE_CANDIDATES = etree.XPath("//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
-                                 "[not(self::script or self::style or self::img or self::meta)]")
-_MAX_BYLINE_CHARS = 120
-_NOT_BYLINE_CLASS = ("comment", "avatar", "bio", "box", "description", "image", "img", "photo")
 _TITLE = etree.XPath("//title")
 _ITEMPROP_DATES = {prop: etree.XPath(f"//*[@itemprop='{prop}']") for prop in ("datePublished", "dateModified")}
 _PUBDATE_TIMES = etree.XPath("//time[@pubdate]/@datetime")

@@ -20,7 +20,7 @@ from cleaners.chunks import missing_chunks
 from cleaners.classify import not_article_reason
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs
-from cleaners.metadata import PageMetadata, byline_authors, extract_metadata
+from cleaners.metadata import PageMetadata, extract_metadata
 from cleaners.normalize import names_site, parse_date, unique_names
 from cleaners.options import CleanOptions
 from cleaners.page import Page
@@ -59,7 +59,7 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     # Read before pruning, which may take the date and byline beside the headline with it.
     shown = ShownDates() if declared.datePublished else shown_dates(tree, declared.headline)
     people = [name for name in declared.authors if not names_site(name, list(declared.siteNames))]
-    byline = [] if people else shown_byline(tree, declared.headline) or unique_names(byline_authors(tree))
+    byline = [] if people else unique_names(shown_byline(tree, declared.headline))
     prune_chrome(tree, rules)
     kept, removed = _story_lines(tree, url, declared, rules, options)
     body = "\n\n".join(kept)

@@ -22,11 +22,16 @@ _BYLINE_LABEL = re.compile(
     re.IGNORECASE)
 # Labels that say "author" whatever the line's place on the page ("By" alone does not: "By
 # clicking Subscribe...").
-_EXPLICIT_LABEL = re.compile(r"^(?:(?:written|posted|authored)\s+by|author:)(?:\s*:\s*|\s+|$)", re.IGNORECASE)
+_EXPLICIT_LABEL = re.compile(r"^(?:(?:written|posted|authored|article)\s+by(?:\s*:\s*|\s+|$)|authors?(?:\s*:\s*|$))",
+                             re.IGNORECASE)
 _MAYBE_EXPLICIT = etree.XPath("//body//text()[contains(., 'ritten by') or contains(., 'osted by') "
-                              "or contains(., 'uthored by') or contains(., 'uthor:')]"
+                              "or contains(., 'uthored by') or contains(., 'rticle by') or contains(., 'uthor')]"
                               "[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 _MAX_BYLINE_CHARS = 120
+# Bylines by class name: what themes call the element that credits the writer.
+_CLASSED_BYLINES = etree.XPath("//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
+                               "[not(self::script or self::style or self::img or self::meta)]")
+_NOT_BYLINE_CLASS = ("comment", "avatar", "bio", "box", "description", "image", "img", "photo")
 # Paths of author pages, which themes link the byline's name to.
 _AUTHOR_PATH = re.compile(r"/(?:authors?|contributors?|writers?|columnists?|byline|profiles?/authors?)/[^/?#]+"
                           r"|[?&]_?author=[^&#]+", re.IGNORECASE)
@@ -40,9 +45,9 @@ _NEXT_TEXT = etree.XPath("following::text()[normalize-space()][position() <= 2]"
 
 
 def shown_byline(tree: HtmlElement, headline: str | None) -> list[str]:
-    """The names in the first labelled byline near the headline, else in the first line that
-    says "Written by" (or "Posted by", "Author:") anywhere, as author boxes under the story do;
-    none when there is no such line."""
+    """The names in the first labelled byline near the headline, else in the first line that says
+    "Written by" (or "Posted by", "Author:") anywhere, as author boxes under the story do, else in
+    the first short element whose class says byline or author; none when there is no such line."""
     heading = story_heading(tree, headline)
     for node in text_around(heading) if heading is not None else ():
         text = " ".join(str(node).split())
@@ -60,7 +65,7 @@ def shown_byline(tree: HtmlElement, headline: str | None) -> list[str]:
             continue
         if names := _names([text] if text[label.end():] else _after_label(node)):
             return names
-    return []
+    return _classed_byline(tree)
 
 
 def _stands_alone(node: TextNode) -> bool:
@@ -70,6 +75,17 @@ def _stands_alone(node: TextNode) -> bool:
     if owner is None:
         return False
     return owner.tag not in _PROSE_TAGS or len(owner.text_content()) <= _MAX_BYLINE_CHARS
+
+
+def _classed_byline(tree: HtmlElement) -> list[str]:
+    for element in _CLASSED_BYLINES(tree):
+        classes = element.get("class", "").lower()
+        if any(word in classes for word in _NOT_BYLINE_CLASS):
+            continue
+        text = " ".join(" ".join(element.itertext()).split())  # "Ann Lee<span>Dec 12</span>" is two things
+        if len(text) <= _MAX_BYLINE_CHARS and (names := _names([text])):
+            return names
+    return []
 
 
 def _names(bylines: list[str]) -> list[str]:

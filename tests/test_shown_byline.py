@@ -50,3 +50,13 @@ def test_an_author_box_under_the_story_names_the_author_but_a_sentence_does_not(
     sentence = ("<p>Python has a separate <a href='/r'>RegEx library</a> written by <a href='/x'>Matthew Barnett</a>"
                 " in C, which handles Unicode case folding correctly for the German example.</p>")
     assert shown_byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{sentence}"), "Bread at home") == []
+
+
+def test_a_classed_byline_stops_at_the_date_glued_to_the_name():
+    tree = _tree(f'<h1>Bread at home</h1>{_STORY}<p class="author">Andrew Gerrand<br>4 August 2010</p>')
+    assert shown_byline(tree, "Bread at home") == ["Andrew Gerrand"]
+    glued = '<div class="post-author">Russell Miller<span>Dec 12, 2025</span></div>'
+    tree = _tree(f"<h1>Bread at home</h1>{_STORY}{glued}")
+    assert shown_byline(tree, "Bread at home") == ["Russell Miller"]
+    labelled = _tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}<h3>Author</h3><p>Lisa D. Ellis</p>")
+    assert shown_byline(labelled, "Bread at home") == ["Lisa D. Ellis"]
