@@ -17,7 +17,7 @@ from dateutil.parser import UnknownTimezoneWarning
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _EARLIEST_YEAR = 1990
 _AUTHOR_PREFIX = re.compile(
-    r"^\s*(by|von|par|por|di|door|av|af|text|(?:written|posted|words|reported|recipe|story|article) by|words"
+    r"^\s*(by|von|par|por|di|door|av|af|text|(?:written|posted|words|reported|recipe|story|articles?) by|words"
     r"|authors?|contributors?)(?:\s*[:\-]\s*|\s+)",
     re.IGNORECASE)
 # Credits for other roles in the same byline ("Updated by", "Reviewed by", "Photos by"): not authors.
@@ -44,6 +44,18 @@ _ROLE_NOUNS = frozenset(
     "coach founder cofounder co-founder officer president contributor columnist producer strategist scientist "
     "engineer designer photographer staff team desk".split()
 )
+# Job titles of one person, cut off a name they run on from ("Team", "Desk" name a group: kept).
+_PERSONAL_TITLES = frozenset(
+    "writer editor reporter correspondent columnist contributor founder cofounder co-founder producer director "
+    "manager".split())
+# A name keeps at least this many words when a job title is cut off its end.
+_MIN_NAME_WORDS = 2
+# A class name or a slug ("css-toyj"), or a day or month on its own, is no name.
+_CODE_TOKEN = re.compile(r"^[a-z]+(?:-[a-z0-9]+)+$")
+_CALENDAR_WORDS = frozenset(
+    "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday "
+    "jan feb mar apr jun jul aug sep sept oct nov dec january february march april june july august september "
+    "october november december".split())
 _HEADLINE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " • ", " ~ ")
 # Zone abbreviations pages print after a time; dateutil knows none of them by itself.
 _ZONE_OFFSETS = {name: int(hours * 3600) for name, hours in {
@@ -120,10 +132,18 @@ def split_author_names(raw: str) -> list[str]:
     text = _AUTHOR_PREFIX.sub("", text)
     names = []
     for index, part in enumerate(_AUTHOR_SPLIT.split(text)):
-        name = _AUTHOR_PREFIX.sub("", _OTHER_ROLE_CREDIT.sub("", part)).strip(" .:-–—»«•·")
+        name = _without_trailing_role(_AUTHOR_PREFIX.sub("", _OTHER_ROLE_CREDIT.sub("", part)).strip(" .:-–—»«•·⋅"))
         if _looks_like_name(name) and not (index and _is_job_title(name)):
             names.append(name)
     return names
+
+
+def _without_trailing_role(name: str) -> str:
+    """"Rachel MacDonald Writer" -> "Rachel MacDonald": a job title run on after the name."""
+    words = name.split()
+    while len(words) > _MIN_NAME_WORDS and words[-1].casefold() in _PERSONAL_TITLES:
+        words.pop()
+    return " ".join(words)
 
 
 def _is_job_title(part: str) -> bool:
@@ -137,6 +157,8 @@ def _looks_like_name(name: str) -> bool:
     if _CREDENTIAL.search(name) or _NOT_A_PERSON_PHRASE.search(name):
         return False
     if " " not in name and re.search(r"[._]", name):  # a user name ("andrew.keaveney"), not a person's
+        return False
+    if _CODE_TOKEN.match(name) or name.casefold().rstrip(".") in _CALENDAR_WORDS:  # "css-toyj", "Sat"
         return False
     words = name.split()
     if not 1 <= len(words) <= 5:

@@ -38,8 +38,8 @@ _AUTHOR_PATH = re.compile(r"/(?:authors?|contributors?|writers?|columnists?|byli
 _LINK_DEPTH = 2
 _PROSE_TAGS = frozenset({"p", "li", "blockquote", "td", "dd"})
 # Where a byline goes on to the date or the reading time ("By Ann Lee · Dec 20 · 5 min read", "on Tuesday").
-_BYLINE_END = re.compile(r"\s[·•|—–]\s|\son\s|\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
-                         re.IGNORECASE)
+_BYLINE_END = re.compile(r"\s[-·•⋅|—–]\s|\s(?:on|at)\s|\d"
+                         r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.IGNORECASE)
 _TEXT_INSIDE = etree.XPath("*//text()[normalize-space()]")
 _NEXT_TEXT = etree.XPath("following::text()[normalize-space()][position() <= 2]")
 
@@ -82,10 +82,15 @@ def _classed_byline(tree: HtmlElement) -> list[str]:
         classes = element.get("class", "").lower()
         if any(word in classes for word in _NOT_BYLINE_CLASS):
             continue
-        text = " ".join(" ".join(element.itertext()).split())  # "Ann Lee<span>Dec 12</span>" is two things
+        text = _spaced_text(element)
         if len(text) <= _MAX_BYLINE_CHARS and (names := _names([text])):
             return names
     return []
+
+
+def _spaced_text(element: HtmlElement) -> str:
+    """The element's text with its parts kept apart: "Ann Lee<span>Dec 12</span>" is two things."""
+    return " ".join(" ".join(element.itertext()).split())
 
 
 def _names(bylines: list[str]) -> list[str]:

@@ -90,3 +90,13 @@ def test_loose_dates_from_visible_text():
     assert parse_loose_date("April 10, 2024 at 5:00 pm EST") == "2024-04-10"
     assert parse_loose_date("Nov 2023") is None
     assert parse_loose_date("2024") is None
+
+
+@pytest.mark.parametrize("raw, names", [
+    ("Rachel MacDonald Writer", ["Rachel MacDonald"]),
+    ("The Investopedia Team", ["The Investopedia Team"]),
+    ("css-toyj", []),
+    ("Sat", []),
+])
+def test_names_lose_a_run_on_job_title_but_groups_and_non_names_are_told_apart(raw, names):
+    assert split_author_names(raw) == names
