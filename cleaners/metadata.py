@@ -123,7 +123,8 @@ def _markup_section(tree: HtmlElement) -> str | None:
 
 def _markup_authors(tree: HtmlElement) -> list[str]:
     for xpath in _AUTHOR_MARKUP:
-        names = [n for el in xpath(tree) for n in split_author_names(el.text_content())]
+        # itertext, not text_content: "Emily Walker<span>Casey McDevitt</span>" is two people
+        names = [n for el in xpath(tree) for n in split_author_names(" ".join(el.itertext()))]
         if names:
             return names
     return []

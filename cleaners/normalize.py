@@ -17,7 +17,7 @@ from dateutil.parser import UnknownTimezoneWarning
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _EARLIEST_YEAR = 1990
 _AUTHOR_PREFIX = re.compile(
-    r"^\s*(by|von|par|por|di|door|av|af|text|(?:written|posted|words|reported|recipe|story|articles?) by|words"
+    r"^\s*(by|von|par|por|di|door|av|af|text|(?:written|posted|authored|words|reported|recipe|story|articles?) by|words"
     r"|authors?|contributors?)(?:\s*[:\-]\s*|\s+)",
     re.IGNORECASE)
 # Credits for other roles in the same byline ("Updated by", "Reviewed by", "Photos by"): not authors.
