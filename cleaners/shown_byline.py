@@ -31,6 +31,7 @@ _MAX_BYLINE_CHARS = 120
 # Bylines by class name: what themes call the element that credits the writer.
 _CLASSED_BYLINES = etree.XPath("//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
                                "[not(self::script or self::style or self::img or self::meta)]")
+_FIRST_TEXT = etree.XPath("(.//text()[normalize-space()])[1]")
 _NOT_BYLINE_CLASS = ("comment", "avatar", "bio", "box", "description", "image", "img", "photo")
 # Paths of author pages, which themes link the byline's name to.
 _AUTHOR_PATH = re.compile(r"/(?:authors?|contributors?|writers?|columnists?|byline|profiles?/authors?)/[^/?#]+"
@@ -85,6 +86,8 @@ def _classed_byline(tree: HtmlElement) -> list[str]:
         text = _spaced_text(element)
         if len(text) <= _MAX_BYLINE_CHARS and (names := _names([text])):
             return names
+        if len(text) > _MAX_BYLINE_CHARS and (first := _FIRST_TEXT(element)) and (names := _names([first[0]])):
+            return names  # an author box: the name on its first line, a biography after it
     return []
 
 
