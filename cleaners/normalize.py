@@ -28,7 +28,8 @@ _OTHER_ROLE_CREDIT = re.compile(
 _GLUED_BY = re.compile(r"^By(?=[A-Z][a-z])")
 # Degrees and certifications after a name ("Jane Doe, MD, PhD"): not people.
 _CREDENTIAL = re.compile(r"^[A-Z]{2,5}$|^([A-Z][a-z]?\.){1,4}$|^(?i:ph\.?\s?d|m\.?d|esq|jr|sr)\.?$|®|™")
-_NOT_A_PERSON_PHRASE = re.compile(r"^(the author|more (about|from|by)\b|view (all|more)\b|see all\b|all posts\b)",
+_NOT_A_PERSON_PHRASE = re.compile(r"^(the author|(about|meet) (the )?(authors?|writers?)\b|more (about|from|by)\b"
+                                  r"|view (all|more)\b|see all\b|all posts\b)",
                                   re.IGNORECASE)
 # Separators between names; the one-letter conjunctions of other languages ("e", "y") only in lower
 # case and standing alone, so a middle initial ("Sarah E. Needleman") is never a separator.
