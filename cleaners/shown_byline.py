@@ -29,7 +29,8 @@ _MAYBE_EXPLICIT = etree.XPath("//body//text()[contains(., 'ritten by') or contai
                               "[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 _MAX_BYLINE_CHARS = 120
 # Bylines by class name: what themes call the element that credits the writer.
-_CLASSED_BYLINES = etree.XPath("//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
+_CLASSED_BYLINES = etree.XPath("//body//*[contains(translate(@class, 'BYLINEAUTHOR', 'bylineauthor'), 'byline') or "
+                               "contains(translate(@class, 'BYLINEAUTHOR', 'bylineauthor'), 'author')]"
                                "[not(self::script or self::style or self::img or self::meta)]")
 _FIRST_TEXT = etree.XPath("(.//text()[normalize-space()])[1]")
 _NOT_BYLINE_CLASS = ("comment", "avatar", "bio", "box", "description", "image", "img", "photo")
@@ -41,6 +42,10 @@ _PROSE_TAGS = frozenset({"p", "li", "blockquote", "td", "dd"})
 # Where a byline goes on to the date or the reading time ("By Ann Lee · Dec 20 · 5 min read", "on Tuesday").
 _BYLINE_END = re.compile(r"\s[-·•⋅|—–]\s|\s(?:on|at)\s|\d"
                          r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.IGNORECASE)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_LEADING_DATE = re.compile(
+    rf"^\W*(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})[\s·•⋅|,–—-]*", re.IGNORECASE)
 _TEXT_INSIDE = etree.XPath("*//text()[normalize-space()]")
 _NEXT_TEXT = etree.XPath("following::text()[normalize-space()][position() <= 2]")
 
@@ -97,8 +102,11 @@ def _spaced_text(element: HtmlElement) -> str:
 
 
 def _names(bylines: list[str]) -> list[str]:
+    """The names in the first byline that has any: a byline may open with its date ("Dec 17, 2025
+    Julian K. Arni", "Dec. 19, 2025 · Niko Matsakis"), and ends where the date or a separator is."""
     for byline in bylines:
-        names = [name for name in split_author_names(_BYLINE_END.split(byline)[0]) if not _is_label(name)]
+        text = _LEADING_DATE.sub("", byline)
+        names = [name for name in split_author_names(_BYLINE_END.split(text)[0]) if not _is_label(name)]
         if names:
             return names
     return []
