@@ -14,7 +14,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaners.near_headline import TextNode, story_heading, text_around, text_owner
-from cleaners.normalize import clean_text, split_author_names
+from cleaners.normalize import split_author_names
 
 _BYLINE_LABEL = re.compile(
     r"^(?:(?:written|posted|words|reported|article|story)\s+by|by|authors?|author\(s\)|contributors?)"
@@ -136,7 +136,10 @@ def _after_label(label: TextNode) -> list[str]:
     if owner is None:
         return []
     if not label.is_tail and (inside := _TEXT_INSIDE(owner)):
-        return [clean_text(owner.text_content()) or "", str(inside[0])]
+        first, whole = _names([str(inside[0])]), _names([_spaced_text(owner)])
+        # "By <a>Ann Lee</a> and <a>Bo Chan</a>" reads whole; "By <a>Ann Lee</a> View in digital
+        # edition" or two links run together ("Ann Lee Bo Chan") by their first part.
+        return [", ".join(whole if first and first[0] in whole else first)]
     following = _NEXT_TEXT(label.getparent() if label.is_tail else owner)
     if label.is_tail:  # the tail itself comes first among the text after the element it follows
         following = following[1:]

@@ -23,6 +23,9 @@ def _tree(body: str) -> lxml.html.HtmlElement:
     ("<p>by: Ziyi Xu, Dec 17, 2025</p>", ["Ziyi Xu"]),
     ('<span>Posted by <a href="/u">BeauHD</a> on Friday December 19</span>', ["BeauHD"]),
     ("<p>Written by Moses Kim and Kate Shokurova</p>", ["Moses Kim", "Kate Shokurova"]),
+    ('<p>By <a href="/a">Jane Doe</a> and <a href="/b">John Roe</a></p>', ["Jane Doe", "John Roe"]),
+    ('<p>By <a href="/a">A. J. Neal</a> <a href="/pdf">View In Digital Edition</a></p>', ["A. J. Neal"]),
+    ('<span>Written by: <a href="/a">Emily Walker</a><a href="/b">Casey McDevitt</a></span>', ["Emily Walker"]),
 ])
 def test_labelled_bylines_near_the_headline(byline, names):
     assert shown_byline(_tree(f"<h1>Bread at home</h1>{byline}{_STORY}"), "Bread at home") == names
