@@ -133,8 +133,11 @@ def split_author_names(raw: str) -> list[str]:
     text = _AUTHOR_PREFIX.sub("", text)
     names = []
     for index, part in enumerate(_AUTHOR_SPLIT.split(text)):
-        name = _without_trailing_role(_AUTHOR_PREFIX.sub("", _OTHER_ROLE_CREDIT.sub("", part)).strip(" .:-–—»«•·⋅"))
-        if _looks_like_name(name) and not (index and _is_job_title(name)):
+        name = _AUTHOR_PREFIX.sub("", _OTHER_ROLE_CREDIT.sub("", part)).strip(" .:-–—»«•·⋅")
+        if not name or (index and _is_job_title(name)):  # "TOM KRISHER, AP Auto Writer": his job, not a name
+            continue
+        name = _without_trailing_role(name)
+        if _looks_like_name(name):
             names.append(name)
     return names
 

@@ -65,6 +65,8 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     body = "\n\n".join(kept)
     # The site's own name as author ("USA TODAY") yields to a person's byline shown on the page.
     authors = people or byline or list(declared.authors)
+    # "Victor Tangermann, Futurism": the site credited beside a person is not a second author.
+    authors = [a for a in authors if not names_site(a, list(declared.siteNames), variants=False)] or authors
     published, published_raw = _publication_date(tree, url, declared, shown)
     return Article(
         url=url,

@@ -94,6 +94,7 @@ def test_loose_dates_from_visible_text():
 
 @pytest.mark.parametrize("raw, names", [
     ("Rachel MacDonald Writer", ["Rachel MacDonald"]),
+    ("TOM KRISHER, AP Auto Writer", ["TOM KRISHER"]),
     ("The Investopedia Team", ["The Investopedia Team"]),
     ("css-toyj", []),
     ("Sat", []),

@@ -63,3 +63,12 @@ def test_a_classed_byline_stops_at_the_date_glued_to_the_name():
     assert shown_byline(tree, "Bread at home") == ["Russell Miller"]
     labelled = _tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}<h3>Author</h3><p>Lisa D. Ellis</p>")
     assert shown_byline(labelled, "Bread at home") == ["Lisa D. Ellis"]
+
+
+def test_the_site_credited_beside_a_person_is_not_a_second_author():
+    page = ('<html><head><meta property="og:site_name" content="Futurism"><title>Water plumes</title>'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "author": [{"@type": "Person",'
+            ' "name": "Victor Tangermann"}, {"@type": "Person", "name": "Futurism"}]}</script></head>'
+            f"<body><h1>Water plumes</h1>{_STORY}</body></html>")
+    article = cleaners.clean_html(page.encode(), url="https://futurism.example/plumes")
+    assert [a.name for a in article.authors] == ["Victor Tangermann"]
