@@ -22,7 +22,7 @@ _ANCHOR_CHARS = 60
 _PARAGRAPHS_STARTING = etree.XPath("//body//p[starts-with(normalize-space(.), $prefix)]")
 _SAME_CONTAINER = etree.XPath("//*[name() = $tag][@class = $classes]")
 _BLOCKS = etree.XPath(".//p | .//h2 | .//h3 | .//h4 | .//blockquote")
-_LINKED_TEXT = etree.XPath("string(.//a)")
+_LINKED_TEXT = etree.XPath(".//a//text()")
 _WORDS = re.compile(r"\w+")
 _MAX_COMMON_ANCESTOR_LEVELS = 3
 # A chunk is story text when it holds a few real paragraphs with few links in them.
@@ -93,7 +93,7 @@ def _story_paragraphs(chunk: HtmlElement) -> list[str]:
             continue
         count = len(_WORDS.findall(text))
         words += count
-        linked += len(_WORDS.findall(_LINKED_TEXT(block)))
+        linked += sum(len(_WORDS.findall(text)) for text in _LINKED_TEXT(block))
         real += block.tag == "p" and count >= _MIN_PARAGRAPH_WORDS
         lines.append(text)
     if real < _MIN_CHUNK_PARAGRAPHS or linked > _MAX_LINK_SHARE * words:
