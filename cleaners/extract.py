@@ -12,7 +12,8 @@ import logging
 
 import trafilatura
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, fromstring, tostring
+from readability import Document
 
 from cleaners.normalize import collapse_whitespace
 from cleaners.options import CleanOptions
@@ -20,6 +21,8 @@ from cleaners.options import CleanOptions
 # trafilatura logs a warning for every page it finds no content in; our records say it instead.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
+# readability logs a traceback for a page it cannot parse; the fallback then finds nothing, and says so.
+logging.getLogger("readability").setLevel(logging.CRITICAL)
 
 # Below this share of the page's visible text an extraction may have missed the body (the
 # share trafilatura itself uses to escalate to its recall mode).
@@ -65,3 +68,16 @@ def _visible_length(tree: HtmlElement) -> int:
     less its scripts and styles (measured so, in C, it costs a third of walking the text nodes)."""
     hidden = sum(len(" ".join("".join(element.itertext()).split())) + 1 for element in _HIDDEN(tree))
     return max(0, int(_BODY_TEXT_LENGTH(tree)) - hidden)
+
+
+def readability_paragraphs(tree: HtmlElement) -> list[str]:
+    """Paragraphs by readability's scoring (readability-lxml), for a page where trafilatura's
+    cascade found no text at all: the two algorithms fail on different pages."""
+    try:
+        summary = Document(tostring(tree, encoding="unicode")).summary(html_partial=True)
+    except (ValueError, TypeError, etree.LxmlError):
+        return []
+    if not summary:
+        return []
+    lines = (collapse_whitespace(text) for text in fromstring(summary).itertext())
+    return [line for line in lines if line]

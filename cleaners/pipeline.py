@@ -8,6 +8,7 @@ elements (prunes the tree), body extraction, chrome lines, then fallbacks for mi
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import UTC
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from cleaners.chrome import ChromeRules, drop_chrome_lines, prune_chrome, standf
 from cleaners.chunks import missing_chunks
 from cleaners.classify import not_article_reason
 from cleaners.errors import CleaningError, FailureKind
-from cleaners.extract import extract_paragraphs
+from cleaners.extract import extract_paragraphs, readability_paragraphs
 from cleaners.metadata import PageMetadata, extract_metadata
 from cleaners.normalize import names_site, parse_date, unique_names
 from cleaners.options import CleanOptions
@@ -96,21 +97,30 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
 
 def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rules: ChromeRules,
                  options: CleanOptions) -> tuple[list[str], list[str]]:
-    """The story's lines and the chrome lines dropped from them. When the quick extraction does
-    not look like an article (a list of links, too few words), the thorough one gets its turn:
-    the quick one may have taken a teaser list for the story."""
-    thorough = False
-    while True:
-        paragraphs, thorough_ran = extract_paragraphs(tree, url, options, thorough=thorough)
+    """The story's lines and the chrome lines dropped from them, from the first candidate that
+    reads as an article (see ``_candidates``)."""
+    reason = "no article text was found on the page"
+    for paragraphs in _candidates(tree, url, options):
         before, after = missing_chunks(tree, paragraphs)
         paragraphs = [*before, *paragraphs, *after]
         echoes = [declared.headline or "", *standfirst_echo(tree, declared.description, paragraphs)]
         kept, removed = drop_chrome_lines(paragraphs, rules, echoes=echoes)
-        if not (reason := not_article_reason(declared, kept, tree)):
+        if not (reason := not_article_reason(declared, kept, tree) or ""):
             return kept, removed
-        if thorough_ran:
-            raise CleaningError(FailureKind.NOT_ARTICLE, reason)
-        thorough = True
+    raise CleaningError(FailureKind.NOT_ARTICLE, reason)
+
+
+def _candidates(tree: HtmlElement, url: str | None, options: CleanOptions) -> Iterator[list[str]]:
+    """The quick extraction; when it does not read as an article (a list of links, too few
+    words), the thorough one, since the quick one may have taken a teaser list for the story;
+    when that finds no text at all, readability's, which scores the page another way."""
+    paragraphs, thorough_ran = extract_paragraphs(tree, url, options)
+    yield paragraphs
+    if not thorough_ran:
+        paragraphs, _ = extract_paragraphs(tree, url, options, thorough=True)
+        yield paragraphs
+    if not paragraphs:
+        yield readability_paragraphs(tree)
 
 
 def _publication_date(tree: HtmlElement, url: str | None, declared: PageMetadata,
