@@ -1,9 +1,12 @@
-"""Authors from the byline printed beside the headline, for pages that declare none.
+"""Authors from the byline the page shows, for pages that declare none (or only the site).
 
-A byline is introduced by a label ("By", "Written by", "Posted by", "Author:") at the start of
-a short text near the story's heading. The name follows in the same text ("By Ann Lee"), in the
-same element ("By <a>Ann Lee</a>"), or, when the label stands alone ("Written by" in one
-element, the name in the next), in the next text on the page.
+Near the story's heading, a byline is a link to an author page, or a short text that starts
+with a label ("By", "Written by", "Posted by", "Author:"). The name follows in the same text
+("By Ann Lee"), in the same element ("By <a>Ann Lee</a>"), or, when the label stands alone
+("Written by" in one element, the name in the next), in the next text on the page. Elsewhere on
+the page only an explicit label counts ("Written by" in an author box, never "By", which opens
+sentences too), and last an element whose class says byline or author. A byline ends where its
+date, reading time or a separator starts.
 """
 
 from __future__ import annotations
