@@ -18,6 +18,12 @@ from lxml.html import HtmlElement
 from cleaners.near_headline import TextNode, story_heading, text_around
 from cleaners.normalize import parse_loose_date
 
+# A line that names its date: "Published: 3 May 2024", "Posted on Oct 21, 2025", "Last updated: ...".
+_DATE_LABEL = re.compile(
+    r"^\W*(published|posted|originally published|last updated|updated|modified)\b(?:\s+on)?\s*:?\s", re.IGNORECASE)
+_MAYBE_LABELLED_DATES = etree.XPath("//body//text()[contains(., 'ublished') or contains(., 'osted') or "
+                                    "contains(., 'pdated') or contains(., 'odified')]"
+                                    "[not(ancestor::script or ancestor::style)]")
 _PREVIOUS_TEXT = etree.XPath("preceding::text()[normalize-space()][1]")
 _CLASSED_DATES = etree.XPath("//body//time[not(@datetime)] | //body//*[contains(@class, 'date') or "
                              "contains(@class, 'publish') or contains(@class, 'posted')][not(*[not(self::span)])]")
@@ -44,7 +50,8 @@ class ShownDates:
 
 
 def shown_dates(tree: HtmlElement, headline: str | None) -> ShownDates:
-    """The dates printed around the headline, else in date-classed elements."""
+    """The dates printed around the headline, else in date-classed elements, else in a line
+    anywhere that says what its date is ("Published: 3 May 2024", "Last updated: ...")."""
     days = _DayReader(tree)
     near = _near_headline(tree, headline, days)
     if near.published:
@@ -53,7 +60,16 @@ def shown_dates(tree: HtmlElement, headline: str | None) -> ShownDates:
         text = " ".join(element.text_content().split())
         if text and len(text) <= _MAX_DATE_CHARS and not _UPDATE_WORDS.search(text) and (iso := days.read(text)):
             return ShownDates(published=(iso, text), updated=near.updated)
-    return near
+    published = updated = None
+    for node in _MAYBE_LABELLED_DATES(tree):
+        text = " ".join(str(node).split())
+        if len(text) > _MAX_DATE_CHARS or not (label := _DATE_LABEL.match(text)) or not (iso := days.read(text)):
+            continue
+        if label[1].casefold().endswith("updated") or label[1].casefold() == "modified":
+            updated = updated or (iso, text)
+        else:
+            published = published or (iso, text)
+    return ShownDates(published=published, updated=near.updated or updated)
 
 
 def _near_headline(tree: HtmlElement, headline: str | None, days: _DayReader) -> ShownDates:

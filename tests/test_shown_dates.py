@@ -58,3 +58,12 @@ def test_cleaning_uses_the_shown_date_and_falls_back_to_the_update_date():
     assert shown.datePublished == "2025-10-21"
     updated = cleaners.clean_html(page.format("<p>Updated Feb 11, 2026</p>").encode(), url="https://bread.example/a")
     assert updated.datePublished == "2026-02-11"
+
+
+def test_a_line_that_names_its_date_anywhere_on_the_page():
+    far = "".join(f"<p>Line {n}</p>" for n in range(30))
+    tree = _tree(f"<h1>Webcams</h1>{far}<p style='text-align:right'>Last updated: November 13, 2025</p>")
+    dates = shown_dates(tree, "Webcams")
+    assert (dates.published, dates.updated) == (None, ("2025-11-13", "Last updated: November 13, 2025"))
+    tree = _tree(f"<h1>Webcams</h1>{far}<div>Published: 3 May 2024</div>")
+    assert shown_dates(tree, "Webcams").published == ("2024-05-03", "Published: 3 May 2024")
