@@ -34,9 +34,10 @@ _NOT_A_PERSON_PHRASE = re.compile(r"^(the author|(about|meet) (the )?(authors?|w
 # Separators between names; the one-letter conjunctions of other languages ("e", "y") only in lower
 # case and standing alone, so a middle initial ("Sarah E. Needleman") is never a separator.
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&|])\s*|\s+(?:and|And|AND|und|et|y|e)\s+")
-_NOT_A_NAME = re.compile(r"https?://|www\.|@|\d|\.(com|org|net)\b", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"https?://|www\.|@|\d|\.(com|org|net)\b|©|\bcopyright\b", re.IGNORECASE)
 _ROLE_WORDS = frozenset(
-    "staff reporter correspondent editor writer contributor columnist journalist agency team desk newsroom "
+    "staff reporter correspondent editor writer contributor columnist journalist agency team desk newsroom webmaster "
+    "undefined null none unknown "
     "admin administrator published updated photographer senior chief associated press bureau news".split()
 )
 # A byline part ending in one of these is a job title ("Shipping Expert", "Senior Editor").

@@ -36,11 +36,12 @@ _CLASSED_BYLINES = etree.XPath("//body//*[contains(translate(@class, 'BYLINEAUTH
                                "contains(translate(@class, 'BYLINEAUTHOR', 'bylineauthor'), 'author')]"
                                "[not(self::script or self::style or self::img or self::meta)]")
 _FIRST_TEXT = etree.XPath("(.//text()[normalize-space()])[1]")
-_NOT_BYLINE_CLASS = ("comment", "avatar", "bio", "box", "description", "image", "img", "photo")
+_NOT_BYLINE_CLASS = ("comment", "avatar", "bio", "box", "description", "image", "img", "photo", "menu", "authorit")
 # Paths of author pages, which themes link the byline's name to.
 _AUTHOR_PATH = re.compile(r"/(?:authors?|contributors?|writers?|columnists?|byline|profiles?/authors?)/[^/?#]+"
                           r"|[?&]_?author=[^&#]+", re.IGNORECASE)
 _LINK_DEPTH = 2
+_MAX_LOWER_CASE_NAME_WORDS = 2
 _PROSE_TAGS = frozenset({"p", "li", "blockquote", "td", "dd"})
 # Where a byline goes on to the date or the reading time ("By Ann Lee · Dec 20 · 5 min read", "on Tuesday").
 _BYLINE_END = re.compile(r"\s[-·•⋅|—–]\s|\s(?:on|at)\s|\d"
@@ -63,7 +64,10 @@ def shown_byline(tree: HtmlElement, headline: str | None) -> list[str]:
         if author_link := _author_link_text(node):
             names = _names([author_link])
         elif len(text) <= _MAX_BYLINE_CHARS and (label := _BYLINE_LABEL.match(text)) and _stands_alone(node):
-            names = _names([text] if text[label.end():] else _after_label(node))
+            rest = text[label.end():]
+            if rest and _opens_a_sentence(rest):
+                continue
+            names = _names([text] if rest else _after_label(node))
         else:
             continue
         if names:
@@ -75,6 +79,13 @@ def shown_byline(tree: HtmlElement, headline: str | None) -> list[str]:
         if names := _names([text] if text[label.end():] else _after_label(node)):
             return names
     return _classed_byline(tree)
+
+
+def _opens_a_sentence(rest: str) -> bool:
+    """"By following the tips below, ...": a lower-case word after the label, with more words
+    after it, is a sentence going on, not a name ("by ibby" stays a byline)."""
+    words = _BYLINE_END.split(rest)[0].split()
+    return len(words) > _MAX_LOWER_CASE_NAME_WORDS and words[0][:1].islower()
 
 
 def _stands_alone(node: TextNode) -> bool:

@@ -72,3 +72,13 @@ def test_the_site_credited_beside_a_person_is_not_a_second_author():
             f"<body><h1>Water plumes</h1>{_STORY}</body></html>")
     article = cleaners.clean_html(page.encode(), url="https://futurism.example/plumes")
     assert [a.name for a in article.authors] == ["Victor Tangermann"]
+
+
+def test_a_sentence_opening_with_by_a_menu_and_a_copyright_line_are_no_bylines():
+    sentence = "<p>By following the tips below, you stay safe</p>"
+    assert shown_byline(_tree(f"<h1>Bread at home</h1>{sentence}{_STORY}"), "Bread at home") == []
+    menu = '<ul><li class="menu-item authorities-board">Code of Ethics and Conduct</li></ul>'
+    assert shown_byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{menu}"), "Bread at home") == []
+    footer = '<footer><p class="site-author">© The Pennsylvania State University</p></footer>'
+    assert shown_byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{footer}"), "Bread at home") == []
+    assert shown_byline(_tree(f"<h1>Bread at home</h1><p>by ibby</p>{_STORY}"), "Bread at home") == ["ibby"]
