@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import warnings
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from dateutil import parser as date_parser
@@ -54,6 +55,8 @@ _PERSONAL_TITLES = frozenset(
 _MIN_NAME_WORDS = 2
 # A class name or a slug ("css-toyj"), or a day or month on its own, is no name.
 _CODE_TOKEN = re.compile(r"^[a-z]+(?:-[a-z0-9]+)+$")
+# A month's name or its abbreviation ("Dec", "Dec.", "December", "Sept"), for patterns of shown dates.
+MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _CALENDAR_WORDS = frozenset(
     "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday "
     "jan feb mar apr jun jul aug sep sept oct nov dec january february march april june july august september "
@@ -203,7 +206,7 @@ _MAX_SITE_NAME_WORDS = 4
 _MIN_CONTAINED_NAME = 5
 
 
-def names_site(phrase: str, site_names: list[str], *, variants: bool = True) -> bool:
+def names_site(phrase: str, site_names: Iterable[str], *, variants: bool = True) -> bool:
     """Whether ``phrase`` is the site's name, or (with ``variants``) a short variant of it.
 
     The names come from ``og:site_name``, the publisher and the host's labels, which rarely spell

@@ -22,6 +22,7 @@ from cleaners.classify import not_article_reason
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs, readability_paragraphs
 from cleaners.metadata import PageMetadata, extract_metadata
+from cleaners.near_headline import story_heading
 from cleaners.normalize import names_site, parse_date, unique_names
 from cleaners.options import CleanOptions
 from cleaners.page import Page
@@ -57,17 +58,19 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     url = page.address or declared.canonicalUrl
     source_url = find_source_url(tree, url, declared.canonicalUrl)
     rules = options.rules.for_host(_host(url))
-    # Read before pruning, which may take the date and byline beside the headline with it.
-    shown = ShownDates() if declared.datePublished else shown_dates(tree, declared.headline)
-    people = [name for name in declared.authors if not names_site(name, list(declared.siteNames))]
-    byline = [] if people else unique_names(shown_byline(tree, declared.headline))
+    # Read before pruning, which may take the date and byline beside the headline with it; the
+    # element showing the headline is looked for once, and only when a date or an author is missing.
+    people = [name for name in declared.authors if not names_site(name, declared.siteNames)]
+    heading = None if declared.datePublished and people else story_heading(tree, declared.headline)
+    shown = ShownDates() if declared.datePublished else shown_dates(tree, heading)
+    byline = [] if people else unique_names(shown_byline(tree, heading))
     prune_chrome(tree, rules)
     kept, removed = _story_lines(tree, url, declared, rules, options)
     body = "\n\n".join(kept)
     # The site's own name as author ("USA TODAY") yields to a person's byline shown on the page.
     authors = people or byline or list(declared.authors)
     # "Victor Tangermann, Futurism": the site credited beside a person is not a second author.
-    authors = [a for a in authors if not names_site(a, list(declared.siteNames), variants=False)] or authors
+    authors = [a for a in authors if not names_site(a, declared.siteNames, variants=False)] or authors
     published, published_raw = _publication_date(tree, url, declared, shown)
     return Article(
         url=url,

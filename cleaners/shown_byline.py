@@ -16,8 +16,8 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-from cleaners.near_headline import TextNode, story_heading, text_around, text_owner
-from cleaners.normalize import split_author_names
+from cleaners.near_headline import TextNode, text_around, text_owner
+from cleaners.normalize import MONTH_NAME, split_author_names
 
 _BYLINE_LABEL = re.compile(
     r"^(?:(?:written|posted|words|reported|article|story)\s+by|by|authors?|author\(s\)|contributors?)"
@@ -45,20 +45,18 @@ _MAX_LOWER_CASE_NAME_WORDS = 2
 _PROSE_TAGS = frozenset({"p", "li", "blockquote", "td", "dd"})
 # Where a byline goes on to the date or the reading time ("By Ann Lee · Dec 20 · 5 min read", "on Tuesday").
 _BYLINE_END = re.compile(r"\s[-·•⋅|—–]\s|\s(?:on|at)\s|\d"
-                         r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.IGNORECASE)
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+                         rf"|\b{MONTH_NAME}\s+\d", re.IGNORECASE)
 _LEADING_DATE = re.compile(
-    rf"^\W*(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+    rf"^\W*(?:{MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{MONTH_NAME},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})[\s·•⋅|,–—-]*", re.IGNORECASE)
 _TEXT_INSIDE = etree.XPath("*//text()[normalize-space()]")
 _NEXT_TEXT = etree.XPath("following::text()[normalize-space()][position() <= 2]")
 
 
-def shown_byline(tree: HtmlElement, headline: str | None) -> list[str]:
+def shown_byline(tree: HtmlElement, heading: HtmlElement | None) -> list[str]:
     """The names in the first labelled byline near the headline, else in the first line that says
     "Written by" (or "Posted by", "Author:") anywhere, as author boxes under the story do, else in
     the first short element whose class says byline or author; none when there is no such line."""
-    heading = story_heading(tree, headline)
     for node in text_around(heading) if heading is not None else ():
         text = " ".join(str(node).split())
         if author_link := _author_link_text(node):

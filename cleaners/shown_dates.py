@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
-from cleaners.near_headline import TextNode, story_heading, text_around
-from cleaners.normalize import parse_loose_date
+from cleaners.near_headline import TextNode, text_around
+from cleaners.normalize import MONTH_NAME, parse_loose_date
 
 # A line that names its date: "Published: 3 May 2024", "Posted on Oct 21, 2025", "Last updated: ...".
 _DATE_LABEL = re.compile(
@@ -29,9 +29,7 @@ _CLASSED_DATES = etree.XPath("//body//time[not(@datetime)] | //body//*[contains(
                              "contains(@class, 'publish') or contains(@class, 'posted')][not(*[not(self::span)])]")
 _MAX_DATE_CHARS = 60
 # A month's name, or day, month and year in figures: "2025" alone or "10 tips for 2025" is no date.
-_DATE_SHAPE = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b",
-    re.IGNORECASE)
+_DATE_SHAPE = re.compile(rf"\b{MONTH_NAME}\b|\b\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
 _FULL_YEAR = 1000
 _BODY_TEXT = etree.XPath("string(//body)")
@@ -49,11 +47,11 @@ class ShownDates:
     updated: tuple[str, str] | None = None
 
 
-def shown_dates(tree: HtmlElement, headline: str | None) -> ShownDates:
+def shown_dates(tree: HtmlElement, heading: HtmlElement | None) -> ShownDates:
     """The dates printed around the headline, else in date-classed elements, else in a line
     anywhere that says what its date is ("Published: 3 May 2024", "Last updated: ...")."""
     days = _DayReader(tree)
-    near = _near_headline(tree, headline, days)
+    near = _near_headline(heading, days)
     if near.published:
         return near
     for element in _CLASSED_DATES(tree):
@@ -72,8 +70,8 @@ def shown_dates(tree: HtmlElement, headline: str | None) -> ShownDates:
     return ShownDates(published=published, updated=near.updated or updated)
 
 
-def _near_headline(tree: HtmlElement, headline: str | None, days: _DayReader) -> ShownDates:
-    heading = story_heading(tree, headline)
+def _near_headline(heading: HtmlElement | None, days: _DayReader) -> ShownDates:
+    """The dates in the text around the story's heading (see ``near_headline.story_heading``)."""
     if heading is None:
         return ShownDates()
     updated = None

@@ -6,10 +6,15 @@ import lxml.html
 import pytest
 
 import cleaners
+from cleaners.near_headline import story_heading
 from cleaners.shown_byline import shown_byline
 
 _STORY = "".join(f"<p>Paragraph {n} of the story, long enough to be kept as article text by the cleaner.</p>"
                  for n in range(8))
+
+
+def _byline(tree: lxml.html.HtmlElement, headline: str) -> list[str]:
+    return shown_byline(tree, story_heading(tree, headline))
 
 
 def _tree(body: str) -> lxml.html.HtmlElement:
@@ -28,13 +33,13 @@ def _tree(body: str) -> lxml.html.HtmlElement:
     ('<span>Written by: <a href="/a">Emily Walker</a><a href="/b">Casey McDevitt</a></span>', ["Emily Walker"]),
 ])
 def test_labelled_bylines_near_the_headline(byline, names):
-    assert shown_byline(_tree(f"<h1>Bread at home</h1>{byline}{_STORY}"), "Bread at home") == names
+    assert _byline(_tree(f"<h1>Bread at home</h1>{byline}{_STORY}"), "Bread at home") == names
 
 
 def test_by_inside_a_sentence_or_far_from_the_headline_is_no_byline():
-    assert shown_byline(_tree(f"<h1>Bread at home</h1><p>Bylaws matter.</p>{_STORY}"), "Bread at home") == []
+    assert _byline(_tree(f"<h1>Bread at home</h1><p>Bylaws matter.</p>{_STORY}"), "Bread at home") == []
     far = "".join(f"<p>Line {n}</p>" for n in range(20))
-    assert shown_byline(_tree(f"<h1>Bread at home</h1>{far}<p>By Ann Lee</p>"), "Bread at home") == []
+    assert _byline(_tree(f"<h1>Bread at home</h1>{far}<p>By Ann Lee</p>"), "Bread at home") == []
 
 
 def test_a_shown_byline_replaces_the_site_named_as_author():
@@ -49,20 +54,20 @@ def test_a_shown_byline_replaces_the_site_named_as_author():
 
 def test_an_author_box_under_the_story_names_the_author_but_a_sentence_does_not():
     box = '<div class="bio"><h3>Written by Cassidy Horton</h3><p>Cassidy writes about money.</p></div>'
-    assert shown_byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{box}"), "Bread at home") == ["Cassidy Horton"]
+    assert _byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{box}"), "Bread at home") == ["Cassidy Horton"]
     sentence = ("<p>Python has a separate <a href='/r'>RegEx library</a> written by <a href='/x'>Matthew Barnett</a>"
                 " in C, which handles Unicode case folding correctly for the German example.</p>")
-    assert shown_byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{sentence}"), "Bread at home") == []
+    assert _byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{sentence}"), "Bread at home") == []
 
 
 def test_a_classed_byline_stops_at_the_date_glued_to_the_name():
     tree = _tree(f'<h1>Bread at home</h1>{_STORY}<p class="author">Andrew Gerrand<br>4 August 2010</p>')
-    assert shown_byline(tree, "Bread at home") == ["Andrew Gerrand"]
+    assert _byline(tree, "Bread at home") == ["Andrew Gerrand"]
     glued = '<div class="post-author">Russell Miller<span>Dec 12, 2025</span></div>'
     tree = _tree(f"<h1>Bread at home</h1>{_STORY}{glued}")
-    assert shown_byline(tree, "Bread at home") == ["Russell Miller"]
+    assert _byline(tree, "Bread at home") == ["Russell Miller"]
     labelled = _tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}<h3>Author</h3><p>Lisa D. Ellis</p>")
-    assert shown_byline(labelled, "Bread at home") == ["Lisa D. Ellis"]
+    assert _byline(labelled, "Bread at home") == ["Lisa D. Ellis"]
 
 
 def test_the_site_credited_beside_a_person_is_not_a_second_author():
@@ -76,9 +81,9 @@ def test_the_site_credited_beside_a_person_is_not_a_second_author():
 
 def test_a_sentence_opening_with_by_a_menu_and_a_copyright_line_are_no_bylines():
     sentence = "<p>By following the tips below, you stay safe</p>"
-    assert shown_byline(_tree(f"<h1>Bread at home</h1>{sentence}{_STORY}"), "Bread at home") == []
+    assert _byline(_tree(f"<h1>Bread at home</h1>{sentence}{_STORY}"), "Bread at home") == []
     menu = '<ul><li class="menu-item authorities-board">Code of Ethics and Conduct</li></ul>'
-    assert shown_byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{menu}"), "Bread at home") == []
+    assert _byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{menu}"), "Bread at home") == []
     footer = '<footer><p class="site-author">© The Pennsylvania State University</p></footer>'
-    assert shown_byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{footer}"), "Bread at home") == []
-    assert shown_byline(_tree(f"<h1>Bread at home</h1><p>by ibby</p>{_STORY}"), "Bread at home") == ["ibby"]
+    assert _byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{footer}"), "Bread at home") == []
+    assert _byline(_tree(f"<h1>Bread at home</h1><p>by ibby</p>{_STORY}"), "Bread at home") == ["ibby"]
