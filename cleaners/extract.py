@@ -4,11 +4,16 @@ trafilatura's own extractor runs first on its own (``fast``). Its comparison wit
 algorithms (readability, jusText) is for pages where that extraction holds little of the page's
 text, the sign of a missed article body; on the other pages it costs a third of the time and
 more often adds a comment thread or a teaser list than text that was missed.
+
+When trafilatura finds no article container it falls back to gathering the page's loose
+paragraphs, which leaves out the story's headings and lists; its recall mode gathers those too,
+so on such a page the extraction is run again in that mode.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 
 import trafilatura
 from lxml import etree
@@ -31,6 +36,35 @@ _BODY_TEXT_LENGTH = etree.XPath("string-length(normalize-space(//body))")
 _HIDDEN = etree.XPath("//body//script | //body//style | //body//noscript")
 
 
+class _LooseParagraphWatch(logging.Filter):
+    """Notes, per thread, that trafilatura fell back to gathering loose paragraphs because its
+    container search found too little; it says so only in a debug message, which this filter
+    reads and then discards, as it discards every other debug message of that logger."""
+
+    MESSAGE = "Recovering wild text elements"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._state = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == self.MESSAGE:
+            self._state.fell_back = True
+        return record.levelno >= logging.ERROR
+
+    def reset(self) -> None:
+        self._state.fell_back = False
+
+    def fell_back(self) -> bool:
+        return getattr(self._state, "fell_back", False)
+
+
+_LOOSE_PARAGRAPHS = _LooseParagraphWatch()
+_MAIN_EXTRACTOR_LOG = logging.getLogger("trafilatura.main_extractor")
+_MAIN_EXTRACTOR_LOG.setLevel(logging.DEBUG)
+_MAIN_EXTRACTOR_LOG.addFilter(_LOOSE_PARAGRAPHS)
+
+
 def extract_paragraphs(tree: HtmlElement, url: str | None, options: CleanOptions, *,
                        thorough: bool = False) -> tuple[list[str], bool]:
     """Main-content paragraphs in page order (empty when the page has no article text), and
@@ -40,7 +74,7 @@ def extract_paragraphs(tree: HtmlElement, url: str | None, options: CleanOptions
     holds little of the page's text. trafilatura copies the tree it is given, so the caller's
     tree stays intact.
     """
-    text = "" if thorough else _extract(tree, url, options, fast=True)
+    text = "" if thorough else _quick_extract(tree, url, options)
     if not thorough and len(text) < UNDER_EXTRACTION_SHARE * _visible_length(tree):
         thorough = True
     if thorough:
@@ -49,13 +83,24 @@ def extract_paragraphs(tree: HtmlElement, url: str | None, options: CleanOptions
     return [line for line in lines if line], thorough
 
 
-def _extract(tree: HtmlElement, url: str | None, options: CleanOptions, *, fast: bool) -> str:
+def _quick_extract(tree: HtmlElement, url: str | None, options: CleanOptions) -> str:
+    """The quick extraction, taken again in recall mode when it had to fall back to loose
+    paragraphs (unless the caller asked for precision)."""
+    _LOOSE_PARAGRAPHS.reset()
+    text = _extract(tree, url, options, fast=True)
+    if _LOOSE_PARAGRAPHS.fell_back() and not (options.favor_precision or options.favor_recall):
+        text = _extract(tree, url, options, fast=True, favor_recall=True) or text
+    return text
+
+
+def _extract(tree: HtmlElement, url: str | None, options: CleanOptions, *, fast: bool,
+             favor_recall: bool = False) -> str:
     document = trafilatura.bare_extraction(
         tree,
         url=url,
         fast=fast,
         favor_precision=options.favor_precision,
-        favor_recall=options.favor_recall,
+        favor_recall=options.favor_recall or favor_recall,
         include_comments=False,
         include_tables=True,
         with_metadata=False,

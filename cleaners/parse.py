@@ -11,7 +11,7 @@ import re
 
 import lxml.html
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 
 from cleaners.decode import decode_html, looks_binary
 from cleaners.errors import CleaningError, FailureKind
@@ -21,8 +21,14 @@ _ANY_TAG = re.compile(rb"<\s*(!doctype|html|head|body|p|div|article|main|title|m
 
 
 def _parser() -> lxml.html.HTMLParser:
-    return lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                                collect_ids=False, default_doctype=False)
+    """lxml.html's parser, with every element an ``HtmlElement``: lxml.html's own class lookup
+    (form controls get their own classes) runs in Python for each element touched, which costs
+    about a twentieth of a page's cleaning; the default lookup runs in C."""
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                                  collect_ids=False, default_doctype=False)
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
+    return parser
 
 
 def check_body(body: bytes, max_bytes: int) -> None:

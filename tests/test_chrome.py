@@ -33,6 +33,10 @@ RULES = ChromeRules.default()
     "https://example.com/some/page.html",
     "2019-11-19T08:57:40+01:00",
     "Reading time: 4 minutes",
+    "October 12, 2017",
+    "November 19, 2019 / 12:21 AM / Updated 14 hours ago",
+    "First Published: Tuesday, November 19, 2019 08:38 AM",
+    "20 Dec 2025, 11:59",
     "Click here to get the app",
     "Email Jane Doe at jane@example.com or follow her on Twitter.",
 ])
@@ -51,6 +55,8 @@ def test_chrome_lines_are_dropped(line):
     "For a newsletter with 1,193 subscribers, these are strong numbers for its inbox placement.",
     "Editing by hand took most of the afternoon, the author admitted.",
     "The company said it updated its forecast on 2019-11-19 after the storm.",
+    "October 12, 2017 was the day the law passed.",
+    "2025-12-19:",
     "Sources said the minister would resign before the end of the week, citing pressure from his party.",
 ])
 def test_sentences_containing_chrome_words_stay(sentence):
