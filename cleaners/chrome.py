@@ -259,7 +259,8 @@ def prune_link_blocks(tree: HtmlElement, rules: ChromeRules, story: _StoryGuard)
     for element in _LISTS(tree, min_items=rules.link_list_min_items):
         if story.holds_the_story(element):
             continue
-        if _link_share(element) >= rules.link_list_min_share or _is_headline_rail(element):
+        if _link_share(element) >= rules.link_list_min_share or (
+                _is_headline_rail(element) and not _among_paragraphs(element)):
             element.drop_tree()
 
 
@@ -273,6 +274,17 @@ def _is_headline_rail(element: HtmlElement) -> bool:
     items = element.findall("li")
     linked = [li for li in _ITEM_HEADLINE_LINKS(element) if _internal(li)]
     return bool(items) and len(linked) >= _RAIL_ITEM_SHARE * len(items)
+
+
+# Paragraph text beside a list, in its own container, that makes the list part of a story.
+_STORY_PARAGRAPHS_BESIDE = 400
+
+
+def _among_paragraphs(element: HtmlElement) -> bool:
+    """True when the list's container also holds the story's paragraphs: a list of reports or
+    resources the story presents. Teaser rails sit in containers of their own."""
+    parent = element.getparent()
+    return parent is not None and sum(len(p.text_content()) for p in parent.findall("p")) >= _STORY_PARAGRAPHS_BESIDE
 
 
 def _internal(item: HtmlElement) -> bool:
