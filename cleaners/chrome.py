@@ -138,13 +138,21 @@ class ChromeRules:
     def compiled_xpath(self) -> etree.XPath | None:
         return etree.XPath(" | ".join(self.xpaths)) if self.xpaths else None
 
-    def matches_tokens(self, element: HtmlElement) -> bool:
-        """True when one of the element's class tokens, or its id, is a chrome token."""
-        element_id = element.get("id")
-        if element_id and element_id in self.tokens:
-            return True
-        classes = element.get("class")
-        return bool(classes and not self.tokens.isdisjoint(classes.split()))
+    def elements_with_tokens(self, tree: HtmlElement) -> list[HtmlElement]:
+        """Elements, in page order, whose id or one of whose class tokens is a chrome token.
+
+        One pass over the tree with the lookups bound to locals: this runs on every element of
+        every page, and an XPath that selects elements with a class first costs twice as much."""
+        tokens = self.tokens
+        if not tokens:
+            return []
+        disjoint = tokens.isdisjoint
+        matches = []
+        for element in tree.iter(etree.Element):
+            classes = element.get("class")
+            if (classes and not disjoint(classes.split())) or element.get("id") in tokens:
+                matches.append(element)
+        return matches
 
     def is_chrome_line(self, paragraph: str, normalised: str | None = None) -> bool:
         """True when the whole paragraph is a chrome line (never when it merely contains one)."""
@@ -182,9 +190,6 @@ def _strings(table: dict[str, Any], key: str, origin: str) -> list[str]:
     return values
 
 
-_WITH_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
-
-
 _PARAGRAPH_TEXTS = etree.XPath(".//p//text()")
 
 
@@ -203,15 +208,15 @@ def prune_chrome(tree: HtmlElement, rules: ChromeRules) -> None:
 
     What an element "holds" is measured in paragraph text, or in all text on a page without <p>.
     """
-    measure = _paragraph_text if _paragraph_text(tree) else _all_text
-    story = _StoryGuard(measure, measure(tree))
+    paragraph_text = _paragraph_text(tree)
+    story = _StoryGuard(_paragraph_text, paragraph_text) if paragraph_text else _StoryGuard(_all_text, _all_text(tree))
     prune_elements(tree, rules, story)
     prune_link_blocks(tree, rules, story)
 
 
 def prune_elements(tree: HtmlElement, rules: ChromeRules, story: _StoryGuard) -> None:
     """Remove elements the rules name, sparing any that hold much of the page's text."""
-    matches = [el for el in _WITH_CLASS_OR_ID(tree) if rules.matches_tokens(el)] if rules.tokens else []
+    matches = rules.elements_with_tokens(tree)
     if rules.compiled_xpath is not None:
         matches += rules.compiled_xpath(tree)
     for element in matches:
@@ -238,7 +243,9 @@ class _StoryGuard:
     page_text: int
 
     def holds_the_story(self, element: HtmlElement) -> bool:
-        return self.page_text > 0 and self.measure(element) > self.page_text * _MAX_CHROME_SHARE
+        least = self.page_text * _MAX_CHROME_SHARE
+        # All of an element's text, measured in C, bounds its paragraph text: most chrome is short.
+        return self.page_text > 0 and _all_text(element) > least and self.measure(element) > least
 
 
 def _link_share(element: HtmlElement) -> float:
@@ -328,9 +335,9 @@ def drop_chrome_lines(paragraphs: Sequence[str], rules: ChromeRules,
     echoed = {normalise_line(e) for e in echoes if e}
     kept: list[str] = []
     removed: list[str] = []
-    again = _second_renderings(paragraphs)
-    for index, paragraph in enumerate(paragraphs):
-        key = normalise_line(paragraph)
+    keys = [normalise_line(p) for p in paragraphs]
+    again = _second_renderings(keys)
+    for index, (paragraph, key) in enumerate(zip(paragraphs, keys, strict=True)):
         if key in rules.trailing and _only_link_titles(paragraphs[index + 1 :]):
             removed.extend(paragraphs[index:])
             break
@@ -339,10 +346,10 @@ def drop_chrome_lines(paragraphs: Sequence[str], rules: ChromeRules,
     return kept, removed
 
 
-def _second_renderings(paragraphs: Sequence[str]) -> set[int]:
-    """Indexes of paragraphs that render again, in order, a long stretch of the body that began
-    near its opening: runs of the same story laid out twice. The first rendering stays."""
-    keys = [normalise_line(p) for p in paragraphs]
+def _second_renderings(keys: Sequence[str]) -> set[int]:
+    """Indexes of paragraphs (given as their ``normalise_line`` keys) that render again, in order,
+    a long stretch of the body that began near its opening: runs of the same story laid out
+    twice. The first rendering stays."""
     starts: dict[tuple[str, ...], int] = {}
     opening = max(_RESTART_OPENING, len(keys) // 10)
     again: set[int] = set()

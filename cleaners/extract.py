@@ -13,7 +13,9 @@ so on such a page the extraction is run again in that mode.
 from __future__ import annotations
 
 import logging
+import re
 import threading
+from collections import Counter
 
 import trafilatura
 from lxml import etree
@@ -32,6 +34,14 @@ logging.getLogger("readability").setLevel(logging.CRITICAL)
 # Below this share of the page's visible text an extraction may have missed the body (the
 # share trafilatura itself uses to escalate to its recall mode).
 UNDER_EXTRACTION_SHARE = 0.2
+# An extraction holding this band of the page's visible text may have left story sections out;
+# readability is asked for its reading, taken when it holds twice our words and most of them.
+# (Below the band the extraction is not part of a story but a different block, or nothing, and
+# readability's larger reading there tends to be the page's listing.)
+SECOND_OPINION_SHARES = (0.15, 0.3)
+SECOND_OPINION_GROWTH = 2.0
+SECOND_OPINION_CONTAINMENT = 0.85
+_WORD = re.compile(r"\w+")
 _BODY_TEXT_LENGTH = etree.XPath("string-length(normalize-space(//body))")
 _HIDDEN = etree.XPath("//body//script | //body//style | //body//noscript")
 
@@ -74,13 +84,35 @@ def extract_paragraphs(tree: HtmlElement, url: str | None, options: CleanOptions
     holds little of the page's text. trafilatura copies the tree it is given, so the caller's
     tree stays intact.
     """
+    visible = _visible_length(tree)
     text = "" if thorough else _quick_extract(tree, url, options)
-    if not thorough and len(text) < UNDER_EXTRACTION_SHARE * _visible_length(tree):
+    if not thorough and len(text) < UNDER_EXTRACTION_SHARE * visible:
         thorough = True
     if thorough:
         text = _extract(tree, url, options, fast=False)
-    lines = (collapse_whitespace(line) for line in text.splitlines())
-    return [line for line in lines if line], thorough
+    lines = [line for line in map(collapse_whitespace, text.splitlines()) if line]
+    low, high = SECOND_OPINION_SHARES
+    if low * visible <= len(text) < high * visible:
+        lines = _fuller_reading(tree, lines)
+    return lines, thorough
+
+
+def _fuller_reading(tree: HtmlElement, lines: list[str]) -> list[str]:
+    """readability's reading of the page instead of ours when it holds all we found and much more:
+    the story's other sections, which trafilatura left out (link-rich paragraphs, a run of
+    sections in containers of their own). readability adds what it scores as the story's siblings;
+    requiring that it contain ours keeps it from taking a different block of the page instead."""
+    theirs = readability_paragraphs(tree)
+    ours_words, their_words = _word_bag(lines), _word_bag(theirs)
+    ours_total = sum(ours_words.values())
+    if sum(their_words.values()) < SECOND_OPINION_GROWTH * ours_total:
+        return lines
+    shared = sum((ours_words & their_words).values())
+    return theirs if shared >= SECOND_OPINION_CONTAINMENT * ours_total else lines
+
+
+def _word_bag(lines: list[str]) -> Counter[str]:
+    return Counter(word for line in lines for word in _WORD.findall(line.casefold()))
 
 
 def _quick_extract(tree: HtmlElement, url: str | None, options: CleanOptions) -> str:
@@ -116,13 +148,44 @@ def _visible_length(tree: HtmlElement) -> int:
 
 
 def readability_paragraphs(tree: HtmlElement) -> list[str]:
-    """Paragraphs by readability's scoring (readability-lxml), for a page where trafilatura's
-    cascade found no text at all: the two algorithms fail on different pages."""
+    """Paragraphs by readability's scoring (readability-lxml), one per block element: the two
+    algorithms fail on different pages."""
     try:
         summary = Document(tostring(tree, encoding="unicode")).summary(html_partial=True)
     except (ValueError, TypeError, etree.LxmlError):
         return []
     if not summary:
         return []
-    lines = (collapse_whitespace(text) for text in fromstring(summary).itertext())
-    return [line for line in lines if line]
+    lines: list[str] = []
+    _block_lines(fromstring(summary), lines, [])
+    return lines
+
+
+_BLOCK_TAGS = frozenset({"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption",
+                         "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li", "main", "ol",
+                         "p", "pre", "section", "table", "td", "th", "tr", "ul", "br"})
+
+
+def _block_lines(element: HtmlElement, lines: list[str], run: list[str]) -> None:
+    """Text of ``element`` split into lines at block boundaries: a link or an emphasis inside a
+    paragraph stays in its line, a new paragraph, list item or cell starts one."""
+    block = element.tag in _BLOCK_TAGS
+    if block:
+        _end_line(lines, run)
+    if element.text:
+        run.append(element.text)
+    for child in element:
+        if isinstance(child.tag, str):
+            _block_lines(child, lines, run)
+        elif child.tail:
+            run.append(child.tail)
+    if block:
+        _end_line(lines, run)
+    if element.tail:
+        run.append(element.tail)
+
+
+def _end_line(lines: list[str], run: list[str]) -> None:
+    if line := collapse_whitespace("".join(run)):
+        lines.append(line)
+    run.clear()

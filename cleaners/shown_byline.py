@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 
 from cleaners.near_headline import TextNode, text_around, text_owner
 from cleaners.normalize import MONTH_NAME, split_author_names
+from cleaners.scan import body_elements_with_class, body_texts_matching
 
 _BYLINE_LABEL = re.compile(
     r"^(?:(?:written|posted|words|reported|article|story)\s+by|by|authors?|author\(s\)|contributors?)"
@@ -27,14 +28,11 @@ _BYLINE_LABEL = re.compile(
 # clicking Subscribe...").
 _EXPLICIT_LABEL = re.compile(r"^(?:(?:written|posted|authored|article)\s+by(?:\s*:\s*|\s+|$)|authors?(?:\s*:\s*|$))",
                              re.IGNORECASE)
-_MAYBE_EXPLICIT = etree.XPath("//body//text()[contains(., 'ritten by') or contains(., 'osted by') "
-                              "or contains(., 'uthored by') or contains(., 'rticle by') or contains(., 'uthor')]"
-                              "[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+_MAYBE_EXPLICIT = re.compile("ritten by|osted by|uthored by|rticle by|uthor")
 _MAX_BYLINE_CHARS = 120
 # Bylines by class name: what themes call the element that credits the writer.
-_CLASSED_BYLINES = etree.XPath("//body//*[contains(translate(@class, 'BYLINEAUTHOR', 'bylineauthor'), 'byline') or "
-                               "contains(translate(@class, 'BYLINEAUTHOR', 'bylineauthor'), 'author')]"
-                               "[not(self::script or self::style or self::img or self::meta)]")
+_BYLINE_CLASS = re.compile("byline|author", re.IGNORECASE)
+_NOT_BYLINE_TAGS = frozenset({"script", "style", "img", "meta"})
 _FIRST_TEXT = etree.XPath("(.//text()[normalize-space()])[1]")
 _NOT_BYLINE_CLASS = ("comment", "avatar", "bio", "box", "description", "image", "img", "photo", "menu", "authorit")
 # Paths of author pages, which themes link the byline's name to.
@@ -70,7 +68,7 @@ def shown_byline(tree: HtmlElement, heading: HtmlElement | None) -> list[str]:
             continue
         if names:
             return names
-    for node in _MAYBE_EXPLICIT(tree):
+    for node in body_texts_matching(tree, _MAYBE_EXPLICIT):
         text = " ".join(str(node).split())
         if len(text) > _MAX_BYLINE_CHARS or not (label := _EXPLICIT_LABEL.match(text)) or not _stands_alone(node):
             continue
@@ -96,9 +94,9 @@ def _stands_alone(node: TextNode) -> bool:
 
 
 def _classed_byline(tree: HtmlElement) -> list[str]:
-    for element in _CLASSED_BYLINES(tree):
+    for element in body_elements_with_class(tree, _BYLINE_CLASS):
         classes = element.get("class", "").lower()
-        if any(word in classes for word in _NOT_BYLINE_CLASS):
+        if element.tag in _NOT_BYLINE_TAGS or any(word in classes for word in _NOT_BYLINE_CLASS):
             continue
         text = _spaced_text(element)
         if len(text) <= _MAX_BYLINE_CHARS and (names := _names([text])):

@@ -10,6 +10,7 @@ when the page shows no other.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -17,16 +18,14 @@ from lxml.html import HtmlElement
 
 from cleaners.near_headline import TextNode, text_around
 from cleaners.normalize import MONTH_NAME, parse_loose_date
+from cleaners.scan import body_descendants, body_texts_matching
 
 # A line that names its date: "Published: 3 May 2024", "Posted on Oct 21, 2025", "Last updated: ...".
 _DATE_LABEL = re.compile(
     r"^\W*(published|posted|originally published|last updated|updated|modified)\b(?:\s+on)?\s*:?\s", re.IGNORECASE)
-_MAYBE_LABELLED_DATES = etree.XPath("//body//text()[contains(., 'ublished') or contains(., 'osted') or "
-                                    "contains(., 'pdated') or contains(., 'odified')]"
-                                    "[not(ancestor::script or ancestor::style)]")
+_MAYBE_LABELLED_DATES = re.compile("ublished|osted|pdated|odified")
 _PREVIOUS_TEXT = etree.XPath("preceding::text()[normalize-space()][1]")
-_CLASSED_DATES = etree.XPath("//body//time[not(@datetime)] | //body//*[contains(@class, 'date') or "
-                             "contains(@class, 'publish') or contains(@class, 'posted')][not(*[not(self::span)])]")
+_DATE_CLASS = re.compile("date|publish|posted")
 _MAX_DATE_CHARS = 60
 # A month's name, or day, month and year in figures: "2025" alone or "10 tips for 2025" is no date.
 _DATE_SHAPE = re.compile(rf"\b{MONTH_NAME}\b|\b\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}\b", re.IGNORECASE)
@@ -54,12 +53,12 @@ def shown_dates(tree: HtmlElement, heading: HtmlElement | None) -> ShownDates:
     near = _near_headline(heading, days)
     if near.published:
         return near
-    for element in _CLASSED_DATES(tree):
+    for element in _classed_dates(tree):
         text = " ".join(element.text_content().split())
         if text and len(text) <= _MAX_DATE_CHARS and not _UPDATE_WORDS.search(text) and (iso := days.read(text)):
             return ShownDates(published=(iso, text), updated=near.updated)
     published = updated = None
-    for node in _MAYBE_LABELLED_DATES(tree):
+    for node in body_texts_matching(tree, _MAYBE_LABELLED_DATES):
         text = " ".join(str(node).split())
         if len(text) > _MAX_DATE_CHARS or not (label := _DATE_LABEL.match(text)) or not (iso := days.read(text)):
             continue
@@ -68,6 +67,16 @@ def shown_dates(tree: HtmlElement, heading: HtmlElement | None) -> ShownDates:
         else:
             published = published or (iso, text)
     return ShownDates(published=published, updated=near.updated or updated)
+
+
+def _classed_dates(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """``<time>`` elements without a machine-readable date, and elements whose class says date,
+    published or posted and that hold nothing but text and ``<span>``s."""
+    for element in body_descendants(tree):
+        undated_time = element.tag == "time" and element.get("datetime") is None
+        classes = element.get("class")
+        if undated_time or (classes and _DATE_CLASS.search(classes) and all(c.tag == "span" for c in element)):
+            yield element
 
 
 def _near_headline(heading: HtmlElement | None, days: _DayReader) -> ShownDates:
