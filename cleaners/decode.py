@@ -90,11 +90,12 @@ def _strict(body: bytes, encoding: str | None) -> str | None:
 
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Return the page's text, repaired if it was garbled upstream, and the encoding it was read with."""
-    text, encoding = _decode(body, content_type)
+    text, encoding = read_text(body, content_type)
     return repair_mojibake(text), encoding
 
 
-def _decode(body: bytes, content_type: str | None) -> tuple[str, str]:
+def read_text(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """The page's text as its bytes say (no repair), and the encoding it was read with."""
     bom_encoding, bom = read_bom(body)
     if bom_encoding:
         text = _strict(body[len(bom) :], bom_encoding)

@@ -27,6 +27,8 @@ _SAME_STORY = 0.6
 # this share of the title's words ("Defer, Panic, and Recover" of "... - The Go Programming Language").
 _SHORTENED_STORY = 0.4
 _MIN_LONE_H1_WORDS = 3
+# A heading longer than this is a paragraph set in heading type (a page's pitch), not a title.
+_MAX_HEADLINE_WORDS = 30
 _PIPE = " | "
 _HEADING_NOISE_TAGS = frozenset({"time", "div", "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "button", "script",
                                  "style", "noscript", "svg", "figure"})
@@ -86,7 +88,7 @@ def _pick(h1s: list[str], titles: list[str]) -> str | None:
         if len(h1s) == 1:
             lone = h1s[0]
             agrees = max(_overlap(lone, t) for t in titles) >= _SAME_STORY
-            return lone if agrees or len(lone.split()) >= _MIN_LONE_H1_WORDS else titles[0]
+            return lone if agrees or _MIN_LONE_H1_WORDS <= len(lone.split()) <= _MAX_HEADLINE_WORDS else titles[0]
         similarity, best = max(((max(_similarity(h, t) for t in titles), h) for h in h1s), key=lambda pair: pair[0])
         overlap = max(_overlap(best, t) for t in titles)
         if similarity >= _SAME_STORY or (overlap >= _SAME_STORY and similarity >= _SHORTENED_STORY):

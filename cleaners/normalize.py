@@ -206,6 +206,9 @@ _MAX_SITE_NAME_WORDS = 4
 _MIN_CONTAINED_NAME = 5
 
 
+_HOSTNAME = re.compile(r"(?:[\w-]+\.)*[\w-]+\.[a-z]{2,6}", re.IGNORECASE)
+
+
 def names_site(phrase: str, site_names: Iterable[str], *, variants: bool = True) -> bool:
     """Whether ``phrase`` is the site's name, or (with ``variants``) a short variant of it.
 
@@ -216,6 +219,8 @@ def names_site(phrase: str, site_names: Iterable[str], *, variants: bool = True)
     must be the name or a part of it ("Filmmaker" of "Filmmaker Magazine"): a heading that merely
     starts with the brand ("Austin Hardware Catalog") is not the site's name.
     """
+    if _HOSTNAME.fullmatch(phrase.strip()):  # "davidbau.com", "Newegg.com": the site's address as its name
+        phrase = max(phrase.strip().split("."), key=len)
     squashed = _squashed(phrase)
     if not squashed or len(phrase.split()) > _MAX_SITE_NAME_WORDS:
         return False

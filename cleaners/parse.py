@@ -13,7 +13,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 
-from cleaners.decode import decode_html, looks_binary
+from cleaners.decode import looks_binary, read_text, repair_mojibake
 from cleaners.errors import CleaningError, FailureKind
 
 _ANY_TAG = re.compile(rb"<\s*(!doctype|html|head|body|p|div|article|main|title|meta|span|section|h[1-6])\b",
@@ -46,10 +46,15 @@ def parse_html(body: bytes, content_type: str | None) -> tuple[HtmlElement, str]
     """The page's tree and the encoding it was read with.
 
     The parser is always fed UTF-8 with the encoding stated, so no declaration inside the page
-    can make libxml2 decode it differently from ``decode_html``; a UTF-8 page is fed as it came.
+    can make libxml2 decode it differently from ``read_text``; a UTF-8 page is fed as it came, unless
+    it was garbled upstream and repaired.
     """
-    text, encoding = decode_html(body, content_type)
-    utf8 = body.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8" else text.encode("utf-8", "surrogatepass")
+    as_read, encoding = read_text(body, content_type)
+    text = repair_mojibake(as_read)
+    if encoding == "utf-8" and text is as_read:
+        utf8 = body.removeprefix(codecs.BOM_UTF8)
+    else:
+        utf8 = text.encode("utf-8", "surrogatepass")
     if not _ANY_TAG.search(utf8, 0, 1 << 20):
         raise CleaningError(FailureKind.NOT_HTML, "the content has no HTML markup")
     parser = _parser()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cleaners import clean_html
 from cleaners.decode import decode_html, looks_binary
 
 
@@ -64,6 +65,16 @@ def test_double_encoded_utf8_is_repaired():
     text, encoding = decode_html(f"<p>{garbled}</p>".encode())
     assert "It’s the Earth’s turn — doesn’t it?" in text
     assert encoding == "utf-8"
+
+
+def test_a_garbled_utf8_page_is_repaired_in_the_cleaned_record():
+    story = "The council’s plan — which residents didn’t expect — goes ahead next spring. " * 6
+    page = (f"<html><head><meta charset='utf-8'><title>Council’s plan</title></head><body>"
+            f"<article><h1>Council’s plan goes ahead</h1><p>{story}</p><p>{story}</p></article></body></html>")
+    garbled = page.encode().decode("latin-1").encode()
+    article = clean_html(garbled, url="https://news.example/plan")
+    assert article.headline == "Council’s plan goes ahead"
+    assert "didn’t expect" in article.articleBody
 
 
 def test_a_single_quoted_mojibake_example_is_left_alone():
