@@ -19,6 +19,7 @@ from cleaners.article import Article, Author, CleaningMetadata, Image
 from cleaners.chrome import ChromeRules, drop_chrome_lines, prune_chrome, standfirst_echo
 from cleaners.chunks import missing_chunks
 from cleaners.classify import not_article_reason
+from cleaners.date_check import declared_day_in_doubt, shown_day_wins
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs, readability_paragraphs
 from cleaners.metadata import PageMetadata, extract_metadata
@@ -61,8 +62,9 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     # Read before pruning, which may take the date and byline beside the headline with it; the
     # element showing the headline is looked for once, and only when a date or an author is missing.
     people = [name for name in declared.authors if not names_site(name, declared.siteNames)]
-    heading = None if declared.datePublished and people else story_heading(tree, declared.headline)
-    shown = ShownDates() if declared.datePublished else shown_dates(tree, heading)
+    read_shown_dates = not declared.datePublished or declared_day_in_doubt(declared)
+    heading = story_heading(tree, declared.headline) if read_shown_dates or not people else None
+    shown = shown_dates(tree, heading) if read_shown_dates else ShownDates()
     byline = [] if people else unique_names(shown_byline(tree, heading))
     prune_chrome(tree, rules)
     kept, removed = _story_lines(tree, url, declared, rules, options)
@@ -128,9 +130,12 @@ def _candidates(tree: HtmlElement, url: str | None, options: CleanOptions) -> It
 
 def _publication_date(tree: HtmlElement, url: str | None, declared: PageMetadata,
                       shown: ShownDates) -> tuple[str | None, str | None]:
-    """The declared publication date; else the one the page shows, htmldate's guess, and last
-    the update date the page shows or declares (a page's only date is still its date)."""
+    """The declared publication date, unless its stamps are in doubt and the page shows an earlier
+    day (see ``date_check``); else the one the page shows, htmldate's guess, and last the update
+    date the page shows or declares (a page's only date is still its date)."""
     if declared.datePublished:
+        if shown.published and shown_day_wins(declared, shown.published[0]):
+            return shown.published
         return declared.datePublished, declared.datePublishedRaw
     if shown.published:
         return shown.published
