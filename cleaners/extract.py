@@ -35,12 +35,18 @@ logging.getLogger("readability").setLevel(logging.CRITICAL)
 # share trafilatura itself uses to escalate to its recall mode).
 UNDER_EXTRACTION_SHARE = 0.2
 # An extraction holding this band of the page's visible text may have left story sections out;
-# readability is asked for its reading, taken when it holds twice our words and most of them.
+# readability is asked for its reading, used when it holds twice our words and more than half of
+# them (see ``_fuller_reading``).
 # (Below the band the extraction is not part of a story but a different block, or nothing, and
 # readability's larger reading there tends to be the page's listing.)
 SECOND_OPINION_SHARES = (0.15, 0.3)
 SECOND_OPINION_GROWTH = 2.0
 SECOND_OPINION_CONTAINMENT = 0.85
+SECOND_OPINION_MERGE = 0.55
+# A line is placed in the page by this many of its first characters, if it has enough of them.
+_PLACING_CHARS = 80
+_MIN_PLACING_CHARS = 20
+_BODY_STRING = etree.XPath("string(//body)")
 _WORD = re.compile(r"\w+")
 _BODY_TEXT_LENGTH = etree.XPath("string-length(normalize-space(//body))")
 _HIDDEN = etree.XPath("//body//script | //body//style | //body//noscript")
@@ -98,17 +104,38 @@ def extract_paragraphs(tree: HtmlElement, url: str | None, options: CleanOptions
 
 
 def _fuller_reading(tree: HtmlElement, lines: list[str]) -> list[str]:
-    """readability's reading of the page instead of ours when it holds all we found and much more:
-    the story's other sections, which trafilatura left out (link-rich paragraphs, a run of
-    sections in containers of their own). readability adds what it scores as the story's siblings;
-    requiring that it contain ours keeps it from taking a different block of the page instead."""
+    """readability's reading of the page when it holds twice our words: the story's other
+    sections, which trafilatura left out (link-rich paragraphs, a run of sections in containers of
+    their own). When it holds most of ours too it is taken whole; when it holds more than half of
+    ours, the two readings are merged in page order (trafilatura kept the story's opening block,
+    readability the sections after it); otherwise readability took a different block of the page,
+    and ours stands."""
     theirs = readability_paragraphs(tree)
     ours_words, their_words = _word_bag(lines), _word_bag(theirs)
     ours_total = sum(ours_words.values())
     if sum(their_words.values()) < SECOND_OPINION_GROWTH * ours_total:
         return lines
     shared = sum((ours_words & their_words).values())
-    return theirs if shared >= SECOND_OPINION_CONTAINMENT * ours_total else lines
+    if shared >= SECOND_OPINION_CONTAINMENT * ours_total:
+        return theirs
+    if shared > SECOND_OPINION_MERGE * ours_total:
+        return _in_page_order(tree, [lines, theirs])
+    return lines
+
+
+def _in_page_order(tree: HtmlElement, readings: list[list[str]]) -> list[str]:
+    """The distinct lines of several readings sorted by where they appear in the page's text. A
+    line is placed by its opening; one too short to place surely ("2", "Share"), or not found,
+    stays just before the next placed line of its own reading (after the last, at the end)."""
+    page = collapse_whitespace(_BODY_STRING(tree))
+    placed: dict[str, tuple[int, int, int]] = {}
+    for source, reading in enumerate(readings):
+        found = [page.find(line[:_PLACING_CHARS]) if len(line) >= _MIN_PLACING_CHARS else -1 for line in reading]
+        anchor = len(page)
+        for order in range(len(reading) - 1, -1, -1):
+            anchor = found[order] if found[order] >= 0 else anchor
+            placed.setdefault(reading[order], (anchor, source, order))
+    return sorted(placed, key=placed.__getitem__)
 
 
 def _word_bag(lines: list[str]) -> Counter[str]:

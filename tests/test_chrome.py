@@ -18,6 +18,7 @@ RULES = ChromeRules.default()
     "Related Articles",
     "- Advertisement -",
     "ADVERTISEMENT",
+    "Advertisement - Continue Reading Below",
     "Share this:",
     "Click to share on Twitter (Opens in new window)",
     "Our Standards: The Thomson Reuters Trust Principles.",

@@ -34,6 +34,13 @@ def test_body_keeps_the_story(cleaned):
         assert snippet in record["articleBody"], snippet
 
 
+def test_body_keeps_the_page_order(cleaned):
+    _, record, expected = cleaned
+    positions = [record["articleBody"].find(snippet) for snippet in expected.get("bodyInOrder", [])]
+    assert -1 not in positions
+    assert positions == sorted(positions)
+
+
 def test_removed_chrome_is_reported(cleaned):
     _, record, expected = cleaned
     for line in expected.get("removedChromeContains", []):
