@@ -64,7 +64,6 @@ class JsonLd:
                   for i, n in enumerate(nodes)]
         articles = sorted(r for r in ranked if r[0] < 99)
         self.article: dict[str, Any] = articles[0][2] if articles else {}
-        self.article_types = tuple(_types(self.article))
         self.page: dict[str, Any] = next(
             (n for n in nodes if any(t.casefold() in _PAGE_TYPES for t in _types(n))), {})
         self.nodes = nodes

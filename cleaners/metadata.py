@@ -55,11 +55,8 @@ class PageMetadata:
     description: str | None = None
     keywords: tuple[str, ...] = ()
     mainImage: str | None = None
-    siteName: str | None = None
     siteNames: tuple[str, ...] = ()
     """Every name the site goes by: its declared name, its publisher's, and its host's labels."""
-    jsonldBody: str | None = None
-    jsonldTypes: tuple[str, ...] = ()
     isArticleType: bool = False
     """The JSON-LD node found is one of the article types (not just any typed node)."""
     ogType: str | None = None
@@ -206,7 +203,6 @@ def extract_metadata(tree: HtmlElement, page_url: str | None) -> PageMetadata:
             if keywords:
                 break
 
-    body = ld.get("articleBody")
     return PageMetadata(
         canonicalUrl=canonical,
         headline=headline,
@@ -224,9 +220,6 @@ def extract_metadata(tree: HtmlElement, page_url: str | None) -> PageMetadata:
         mainImage=_absolute(canonical or page_url, _image_url(ld.get("image"))
                             or _first(tags, ("og:image", "og:image:url", "twitter:image", "twitter:image:src"))),
         siteNames=tuple(names),
-        siteName=site_name,
-        jsonldBody=body if isinstance(body, str) else None,
-        jsonldTypes=ld.article_types,
         isArticleType=bool(ld.article),
         ogType=(_first(tags, ("og:type",)) or "").strip().lower() or None,
     )
