@@ -45,8 +45,12 @@ _ROLE_WORDS = frozenset(
 _ROLE_NOUNS = frozenset(
     "expert editor writer reporter correspondent director manager specialist analyst consultant dietitian "
     "coach founder cofounder co-founder officer president contributor columnist producer strategist scientist "
-    "engineer designer photographer staff team desk".split()
+    "engineer designer photographer staff team desk ceo cto cfo coo educator horticulturalist horticulturist "
+    "attorney lawyer nutritionist therapist physician researcher professor instructor trainer advisor adviser "
+    "executive planner".split()
 )
+# A byline part that says what its person does for whom ("Sr. Director of Operations", "CEO at Acme").
+_ROLE_OF = re.compile(r"^(?P<role>.+?)\s+(?:of|at|for)\s+\S", re.IGNORECASE)
 # Job titles of one person, cut off a name they run on from ("Team", "Desk" name a group: kept).
 _PERSONAL_TITLES = frozenset(
     "writer editor reporter correspondent columnist contributor founder cofounder co-founder producer director "
@@ -155,8 +159,12 @@ def _without_trailing_role(name: str) -> str:
 
 
 def _is_job_title(part: str) -> bool:
-    """A byline part after a name that ends like a job title ("Jane Doe, Shipping Expert")."""
-    return part.split()[-1].casefold() in _ROLE_NOUNS
+    """A byline part after a name that ends like a job title ("Jane Doe, Shipping Expert"), or
+    names one before saying where ("Sr. Director of Operations", "CEO of Acme")."""
+    if part.split()[-1].casefold() in _ROLE_NOUNS:
+        return True
+    role = _ROLE_OF.match(part)
+    return bool(role) and role["role"].split()[-1].casefold() in _ROLE_NOUNS
 
 
 def _looks_like_name(name: str) -> bool:
