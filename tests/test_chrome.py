@@ -151,28 +151,30 @@ def test_standfirst_set_as_a_heading_goes_but_a_lede_paragraph_stays():
     assert standfirst_echo(as_heading, summary, ["Body."]) == []
 
 
-def test_headline_rail_goes_but_a_list_of_outside_resources_stays():
-    rail = "".join(f'<li><a href="/news/{i}.html">Council story number {i} about the harbour works</a>'
-                   f" A short teaser line.</li>" for i in range(4))
-    resources = "".join(f'<li><a href="https://tools.example/{i}">Tool number {i} for the harbour survey</a>'
-                        f" What the tool does and why it matters.</li>" for i in range(4))
-    html = (f"<html><body><article><p>{'Story text. ' * 40}</p><ul class='a'>{resources}</ul></article>"
-            f"<aside><ul class='b'>{rail}</ul></aside></body></html>")
+def _linked_items(href: str, title: str, teaser: str) -> str:
+    return "".join(f'<li><a href="{href}{i}">{title} number {i} {teaser}</li>' for i in range(4))
+
+
+def _text_after_pruning(html: str) -> str:
     tree = lxml.html.document_fromstring(html)
     prune_chrome(tree, RULES)
-    text = tree.text_content()
+    return tree.text_content()
+
+
+def test_headline_rail_goes_but_a_list_of_outside_resources_stays():
+    rail = _linked_items("/news/", "Council story", "about the harbour works</a> A short teaser line.")
+    resources = _linked_items("https://tools.example/", "Tool", "for the harbour survey</a> What the tool does.")
+    text = _text_after_pruning(f"<html><body><article><p>{'Story text. ' * 40}</p><ul class='a'>{resources}</ul>"
+                               f"</article><aside><ul class='b'>{rail}</ul></aside></body></html>")
     assert "Tool number 3 for the harbour survey" in text
     assert "Council story number" not in text
 
 
 def test_the_sites_own_reports_listed_among_the_story_paragraphs_stay():
-    reports = "".join(f'<li><a href="/publications/{i}">Report number {i} on crop yields and the climate</a>'
-                      f" What the report found, in a sentence or two.</li>" for i in range(4))
-    html = (f"<html><body><div class='prose'><p>{'Story text. ' * 20}</p><h2>Our research</h2>"
-            f"<ul>{reports}</ul><p>{'More story. ' * 20}</p></div></body></html>")
-    tree = lxml.html.document_fromstring(html)
-    prune_chrome(tree, RULES)
-    assert "Report number 3 on crop yields" in tree.text_content()
+    reports = _linked_items("/publications/", "Report", "on crop yields and the climate</a> What it found.")
+    text = _text_after_pruning(f"<html><body><div class='prose'><p>{'Story text. ' * 20}</p><h2>Our research</h2>"
+                               f"<ul>{reports}</ul><p>{'More story. ' * 20}</p></div></body></html>")
+    assert "Report number 3 on crop yields" in text
 
 
 def test_a_story_rendered_twice_keeps_one_rendering_but_repeated_lines_of_a_plan_stay():
