@@ -32,7 +32,10 @@ _MAX_HEADLINE_WORDS = 30
 _PIPE = " | "
 _HEADING_NOISE_TAGS = frozenset({"time", "div", "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "button", "script",
                                  "style", "noscript", "svg", "figure"})
-_HEADING_NOISE_CLASS = re.compile(r"date|time|byline|author|posted|comment|count", re.IGNORECASE)
+# Nested parts that are not the title: dates, bylines, counters, and labels set before it
+# ("Title:", a kicker such as "Analysis", a badge such as "Exclusive").
+_HEADING_NOISE_CLASS = re.compile(r"date|time|byline|author|posted|comment|count|descriptor|kicker|eyebrow|badge",
+                                  re.IGNORECASE)
 _GENERIC_HOST_LABELS = frozenset({"www", "m", "amp", "news", "blog", "com", "org", "net", "co", "uk", "edu", "gov"})
 
 

@@ -90,6 +90,14 @@ def test_headline_leaves_out_dates_and_bylines_nested_in_the_h1():
     assert meta.headline == "Preparing a transition in Debusine"
 
 
+def test_headline_leaves_out_labels_set_before_it_in_the_h1():
+    meta = extract_metadata(_tree(
+        "<title>Scalable merging of language models</title>",
+        '<h1><span class="descriptor">Title:</span>Scalable merging of language models</h1>'),
+        "https://papers.example/abs/1")
+    assert meta.headline == "Scalable merging of language models"
+
+
 def test_headline_keeps_the_main_part_of_a_piped_title_and_breaks_lines_at_br():
     meta = extract_metadata(_tree(
         "<title>How meditation rewires brains | Opinion | The Ledger</title>"), "https://ledger.example/a")
