@@ -7,6 +7,7 @@ heuristics), which is slower and so only runs for the fields still missing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
@@ -127,6 +128,18 @@ def _markup_authors(tree: HtmlElement) -> list[str]:
     return []
 
 
+def _card_label_authors(tags: dict[str, list[str]]) -> list[str]:
+    """The author a Twitter card states as a labelled field (``twitter:label1`` "Written by",
+    ``twitter:data1`` the name), as SEO plugins write it on pages that name no author otherwise."""
+    for number in range(1, _CARD_FIELDS + 1):
+        label = _first(tags, (f"twitter:label{number}",))
+        if label and _CARD_AUTHOR_LABEL.fullmatch(label.strip()):
+            return [n for raw in tags.get(f"twitter:data{number}", ()) for n in split_author_names(raw)]
+    return []
+
+
+_CARD_FIELDS = 4
+_CARD_AUTHOR_LABEL = re.compile(r"(written|posted) by|author|by", re.IGNORECASE)
 _META_WITH_CONTENT = etree.XPath("//meta[@content]")
 _CANONICAL_HREFS = etree.XPath(
     "//link[@href][contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]/@href")
@@ -176,7 +189,7 @@ def extract_metadata(tree: HtmlElement, page_url: str | None) -> PageMetadata:
             if authors:
                 break
     if not authors:
-        authors = _markup_authors(tree)
+        authors = _markup_authors(tree) or _card_label_authors(tags)
 
     markup_dates = _markup_dates(tree)
     published, published_raw = _dated([

@@ -96,7 +96,9 @@ def _stands_alone(node: TextNode) -> bool:
 def _classed_byline(tree: HtmlElement) -> list[str]:
     for element in body_elements_with_class(tree, _BYLINE_CLASS):
         classes = element.get("class", "").lower()
-        if element.tag in _NOT_BYLINE_TAGS or any(word in classes for word in _NOT_BYLINE_CLASS):
+        # "author-box__name" is the name in an author box, not the box with its biography
+        excluded = any(word in classes for word in _NOT_BYLINE_CLASS) and "name" not in classes
+        if element.tag in _NOT_BYLINE_TAGS or excluded:
             continue
         text = _spaced_text(element)
         if len(text) <= _MAX_BYLINE_CHARS and (names := _names([text])):

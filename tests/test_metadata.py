@@ -17,6 +17,13 @@ def _ld(data: object) -> str:
     return f'<script type="application/ld+json">{json.dumps(data)}</script>'
 
 
+def test_author_from_a_twitter_card_field_labelled_written_by():
+    reading_time = '<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="7 min">'
+    written_by = '<meta name="twitter:label2" content="Written by"><meta name="twitter:data2" content="Nawaz Dhandala">'
+    assert extract_metadata(_tree(reading_time + written_by), "https://blog.example/p").authors == ("Nawaz Dhandala",)
+    assert extract_metadata(_tree(reading_time), "https://blog.example/p").authors == ()
+
+
 def test_jsonld_graph_with_author_reference():
     graph = {"@context": "https://schema.org", "@graph": [
         {"@type": "WebPage", "@id": "p", "name": "Page title | Site"},

@@ -70,6 +70,13 @@ def test_a_classed_byline_stops_at_the_date_glued_to_the_name():
     assert _byline(labelled, "Bread at home") == ["Lisa D. Ellis"]
 
 
+def test_the_name_in_an_author_box_counts_but_not_its_biography():
+    box = ('<div class="author-box"><div class="author-box__avatar"><img alt="Picture of Liz Kenny"></div>'
+           '<div class="author-box__text"><h4 class="author-box__name">Liz Kenny</h4>'
+           '<p class="author-box__bio">Liz helps consultants build their practice and writes weekly.</p></div></div>')
+    assert _byline(_tree(f"<h1>Bread at home</h1>{_STORY}{_STORY}{box}"), "Bread at home") == ["Liz Kenny"]
+
+
 def test_the_site_credited_beside_a_person_is_not_a_second_author():
     page = ('<html><head><meta property="og:site_name" content="Futurism"><title>Water plumes</title>'
             '<script type="application/ld+json">{"@type": "NewsArticle", "author": [{"@type": "Person",'
