@@ -8,6 +8,7 @@ Lines are flushed as they are written so a killed crawl keeps every outcome it d
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -44,12 +45,15 @@ class Outcome(StrEnum):
 
 
 class Rejected(DropItem):
-    """An item dropped for a reason that belongs in the outcomes file."""
+    """An item dropped for a reason that belongs in the outcomes file. Only a page that failed to
+    clean is logged as a warning: a listing page, a duplicate or a page outside the date window
+    is the crawl working as asked."""
 
     def __init__(self, outcome: Outcome, reason: str) -> None:
         super().__init__(f"{outcome}: {reason}")
         self.outcome = outcome
         self.reason = reason
+        self.log_level = logging.WARNING if outcome is Outcome.CLEANING_ERROR else logging.INFO
 
 
 class OutcomeLog:

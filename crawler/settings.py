@@ -91,6 +91,8 @@ DUPEFILTER_CLASS = "crawler.dupefilter.FinishedRequestsDupeFilter"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
+# Dropped pages are named by their address in the log, not printed whole.
+LOG_FORMATTER = "crawler.logformatter.PageNamingLogFormatter"
 # No remote consoles into a running crawl: the telnet console and Scrapy's remote-control server
 # both execute code sent to them.
 TELNETCONSOLE_ENABLED = False

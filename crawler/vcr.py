@@ -30,6 +30,9 @@ from vcr.record_mode import RecordMode
 from vcr.request import Request as VcrRequest
 
 logger = logging.getLogger(__name__)
+# vcrpy logs every interaction it loads at INFO, whole response bodies included: a crawl's log
+# would be the cassette again. Our own line says how many responses were loaded.
+logging.getLogger("vcr").setLevel(logging.WARNING)
 
 REPLAYED = "vcr"
 

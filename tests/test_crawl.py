@@ -171,6 +171,9 @@ def test_demo_cassette_replays_offline(tmp_path, validate_record):
     seed = next(a for a in result.articles if a["url"].endswith("26-seed-aggregator.html"))
     assert seed["sourceUrl"].startswith("https://www.ft.com/")
     assert "Source link" not in seed["articleBody"]
+    # The log names each dropped page and holds no page's markup (nor the cassette's).
+    assert "Dropped http://demo-news.example/" in result.log
+    assert "<html" not in result.log.lower()
 
 
 def test_recording_then_replay_without_the_server(tmp_path):
