@@ -8,6 +8,11 @@ more often adds a comment thread or a teaser list than text that was missed.
 When trafilatura finds no article container it falls back to gathering the page's loose
 paragraphs, which leaves out the story's headings and lists; its recall mode gathers those too,
 so on such a page the extraction is run again in that mode.
+
+An extraction that still holds only a small part of the page's text may have kept one block of a
+story told in several (an introduction, then entries in containers of their own), so
+readability-lxml, which joins a story's sibling blocks, gives a second reading there, taken or
+merged in page order when it holds ours and much more (``_fuller_reading``).
 """
 
 from __future__ import annotations
