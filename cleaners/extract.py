@@ -29,6 +29,7 @@ from readability import Document
 
 from cleaners.normalize import collapse_whitespace
 from cleaners.options import CleanOptions
+from cleaners.scan import BODY_STRING
 
 # trafilatura logs a warning for every page it finds no content in; our records say it instead.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -51,7 +52,6 @@ SECOND_OPINION_MERGE = 0.55
 # A line is placed in the page by this many of its first characters, if it has enough of them.
 _PLACING_CHARS = 80
 _MIN_PLACING_CHARS = 20
-_BODY_STRING = etree.XPath("string(//body)")
 _WORD = re.compile(r"\w+")
 _BODY_TEXT_LENGTH = etree.XPath("string-length(normalize-space(//body))")
 _HIDDEN = etree.XPath("//body//script | //body//style | //body//noscript")
@@ -132,7 +132,7 @@ def _in_page_order(tree: HtmlElement, readings: list[list[str]]) -> list[str]:
     """The distinct lines of several readings sorted by where they appear in the page's text. A
     line is placed by its opening; one too short to place surely ("2", "Share"), or not found,
     stays just before the next placed line of its own reading (after the last, at the end)."""
-    page = collapse_whitespace(_BODY_STRING(tree))
+    page = collapse_whitespace(BODY_STRING(tree))
     placed: dict[str, tuple[int, int, int]] = {}
     for source, reading in enumerate(readings):
         found = [page.find(line[:_PLACING_CHARS]) if len(line) >= _MIN_PLACING_CHARS else -1 for line in reading]

@@ -18,7 +18,8 @@ from lxml.html import HtmlElement
 
 from cleaners.normalize import clean_text, names_site, strip_site_name
 
-_H1 = etree.XPath("//body//h1")
+# The page's <h1> elements (near_headline finds the story's among them too).
+H1_HEADINGS = etree.XPath("//body//h1")
 _WORDS = re.compile(r"\w+")
 _MAX_HEADLINE_CHARS = 300
 # Token overlap (of the shorter title) above which an <h1> and a declared title name the same story.
@@ -104,7 +105,7 @@ def _pick(h1s: list[str], titles: list[str]) -> str | None:
 
 def choose_headline(tree: HtmlElement, declared: list[str | None], site_names: list[str]) -> str | None:
     titles = [strip_site_name(t, site_names) for t in declared if t]
-    texts = (clean_text(_heading_text(h)) or clean_text(h.text_content()) for h in _H1(tree))
+    texts = (clean_text(_heading_text(h)) or clean_text(h.text_content()) for h in H1_HEADINGS(tree))
     h1s = list(dict.fromkeys(  # a page may repeat its <h1> for mobile and desktop layouts
         strip_site_name(text, site_names) for text in texts
         if text and len(text) <= _MAX_HEADLINE_CHARS and not names_site(text, site_names, variants=False)))

@@ -128,6 +128,10 @@ def _markup_authors(tree: HtmlElement) -> list[str]:
     return []
 
 
+_CARD_FIELDS = 4
+_CARD_AUTHOR_LABEL = re.compile(r"(written|posted) by|author|by", re.IGNORECASE)
+
+
 def _card_label_authors(tags: dict[str, list[str]]) -> list[str]:
     """The author a Twitter card states as a labelled field (``twitter:label1`` "Written by",
     ``twitter:data1`` the name), as SEO plugins write it on pages that name no author otherwise."""
@@ -138,8 +142,6 @@ def _card_label_authors(tags: dict[str, list[str]]) -> list[str]:
     return []
 
 
-_CARD_FIELDS = 4
-_CARD_AUTHOR_LABEL = re.compile(r"(written|posted) by|author|by", re.IGNORECASE)
 _META_WITH_CONTENT = etree.XPath("//meta[@content]")
 _CANONICAL_HREFS = etree.XPath(
     "//link[@href][contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]/@href")

@@ -13,9 +13,9 @@ from itertools import zip_longest
 from lxml import etree
 from lxml.html import HtmlElement
 
+from cleaners.headline import H1_HEADINGS
 from cleaners.normalize import clean_text
 
-_H1 = etree.XPath("//body//h1")
 # Text nodes after and before the headline, nearest first (``preceding`` counts backwards).
 _AFTER = etree.XPath("following::text()[normalize-space()][position() <= 20]")
 _BEFORE = etree.XPath("preceding::text()[normalize-space()][position() <= 4]")
@@ -29,7 +29,7 @@ def story_heading(tree: HtmlElement, headline: str | None) -> HtmlElement | None
     """The element that shows the headline: an ``<h1>`` holding it, else any element whose whole
     text it is. Without a headline, the page's first ``<h1>``. The other ``<h1>`` of a page that
     does not show its headline in one belong to other stories or to the site."""
-    headings = _H1(tree)
+    headings = H1_HEADINGS(tree)
     if not headline:
         return headings[0] if headings else None
     wanted = headline.casefold()

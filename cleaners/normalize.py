@@ -243,8 +243,11 @@ def names_site(phrase: str, site_names: Iterable[str], *, variants: bool = True)
     return False
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _squashed(text: str) -> str:
-    return "".join(re.findall(r"\w+", text.casefold()))
+    return "".join(_WORD.findall(text.casefold()))
 
 
 def language_code(raw: str | None) -> str | None:

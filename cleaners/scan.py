@@ -22,6 +22,10 @@ _OWN_TEXT = etree.XPath("text()[1]")
 _TAIL_TEXT = etree.XPath("following-sibling::node()[1][self::text()]")
 
 
+# All the body's text as one string (scripts included), computed in C.
+BODY_STRING = etree.XPath("string(//body)")
+
+
 def _body(tree: HtmlElement) -> HtmlElement:
     body = tree.find("body") if tree.tag == "html" else None
     return body if body is not None else tree

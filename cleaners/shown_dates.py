@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from cleaners.near_headline import TextNode, text_around
 from cleaners.normalize import MONTH_NAME, parse_loose_date
-from cleaners.scan import body_descendants, body_texts_matching
+from cleaners.scan import BODY_STRING, body_descendants, body_texts_matching
 
 # A line that names its date: "Published: 3 May 2024", "Posted on Oct 21, 2025", "Last updated: ...".
 _DATE_LABEL = re.compile(
@@ -31,7 +31,6 @@ _MAX_DATE_CHARS = 60
 _DATE_SHAPE = re.compile(rf"\b{MONTH_NAME}\b|\b\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
 _FULL_YEAR = 1000
-_BODY_TEXT = etree.XPath("string(//body)")
 _MONTHS = 12
 _UPDATE_WORDS = re.compile(r"\b(updated?|modified|edited|revised|reviewed)\b", re.IGNORECASE)
 # A label such as "Updated" printed in its own element just before the date.
@@ -121,7 +120,7 @@ class _DayReader:
     def _convention(self) -> bool | None:
         if not self._convention_read:
             self._convention_read = True
-            for match in _NUMERIC_DATE.finditer(_BODY_TEXT(self._tree)):
+            for match in _NUMERIC_DATE.finditer(BODY_STRING(self._tree)):
                 if not _ambiguous(match) and int(match[1]) != int(match[2]):
                     self._day_first = int(match[1]) > _MONTHS
                     break

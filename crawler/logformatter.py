@@ -17,7 +17,9 @@ from crawler.items import CrawledPage
 
 
 def _named(item: Any) -> Any:
-    return item.page.address or "(a page without an address)" if isinstance(item, CrawledPage) else item
+    if isinstance(item, CrawledPage):
+        return item.page.address or "(a page without an address)"
+    return item
 
 
 class PageNamingLogFormatter(logformatter.LogFormatter):
