@@ -14,13 +14,17 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The main job: crawl the demo news site, replayed from its cassette (no internet needed).
+# The main job: crawl the demo news site, replayed from its cassette (no internet needed), into a
+# folder of its own, so a first real crawl (output/articles.jsonl) does not start with the demo's.
+DEMO := output/demo
 run: setup
-	rm -f output/articles.jsonl output/outcomes.jsonl
+	rm -rf $(DEMO)
 	$(BIN)/scrapy crawl news -a site=http://demo-news.example/ -a follow=true -a max_depth=1 \
-		-s VCR_CASSETTE=cassettes/demo-news.yaml -s VCR_RECORD_MODE=none
-	@echo "articles: output/articles.jsonl ($$(wc -l < output/articles.jsonl) lines)," \
-		"outcomes: output/outcomes.jsonl ($$(wc -l < output/outcomes.jsonl) lines)"
+		-s VCR_CASSETTE=cassettes/demo-news.yaml -s VCR_RECORD_MODE=none \
+		-O $(DEMO)/articles.jsonl -s OUTCOMES_FILE=$(DEMO)/outcomes.jsonl \
+		-s LEARNED_RULES_FILE=$(DEMO)/learned-rules.toml
+	@echo "articles: $(DEMO)/articles.jsonl ($$(wc -l < $(DEMO)/articles.jsonl) lines)," \
+		"outcomes: $(DEMO)/outcomes.jsonl ($$(wc -l < $(DEMO)/outcomes.jsonl) lines)"
 
 # Clean the bundled example pages with the command line (no Scrapy involved).
 clean-examples: setup

@@ -238,8 +238,8 @@ def _proc_field(pid: int, name: str, key: str) -> int:
 
 
 def _proc_pss(pid: int) -> int:
-    """Proportional set size (shared pages split between sharers, so a sum over the workers forked
-    from one forkserver does not count their common pages twice), else the resident size."""
+    """Proportional set size (pages shared between processes split between them, so a sum over the
+    crawler and its workers does not count shared pages twice), else the resident size."""
     return _proc_field(pid, "smaps_rollup", "Pss:") or _proc_field(pid, "status", "VmRSS:")
 
 
@@ -522,7 +522,7 @@ def render_notes(runs: Sequence[Run], pages: int, facts: dict[str, Any], workers
         f"core, off {_cpu_use(off, 1, crawler_only=True)}. CPU per page (hardly moved by other work): crawler "
         f"{_per_page(on.crawler_cpu_seconds, pages)} + cleaning {_per_page(on.cleaners_cpu_seconds, pages)} ms, "
         f"off: crawler {_per_page(off.crawler_cpu_seconds, pages)} ms. CPU s = crawler process / cleaning workers "
-        "and their forkserver / loopback site (this process).",
+        "/ loopback site (this process).",
         "- Memory: crawler = peak RSS (VmHWM) of the Scrapy process; all processes = largest sampled sum "
         f"(every {SAMPLE_EVERY} s) of PSS over it and its workers. Scrapy's memusage/max is not shown: started "
         "from this process it reports this process's size (Linux carries ru_maxrss over fork and exec).",

@@ -65,7 +65,9 @@ class ChromeRules:
         unknown = set(data) - {"elements", "lines", "sites"}
         if unknown:
             raise RulesError(f"{origin}: unknown table(s) {sorted(unknown)}")
-        elements, lines = data.get("elements", {}), data.get("lines", {})
+        elements = _table(data, "elements", _ELEMENT_KEYS, origin)
+        lines = _table(data, "lines", _LINE_KEYS, origin)
+        sites = _table(data, "sites", None, origin)
         try:
             rules = cls(
                 tokens=frozenset(_strings(elements, "tokens", origin)),
@@ -76,7 +78,7 @@ class ChromeRules:
                 **_link_list_settings(elements, origin),
                 sites=tuple(
                     (host.lower().lstrip("."), cls.from_mapping(site, f"{origin} [sites.{host}]"))
-                    for host, site in data.get("sites", {}).items()
+                    for host, site in sites.items()
                 ),
             )
             rules.compiled_patterns  # noqa: B018 - validate now, so a bad file fails at load
@@ -181,6 +183,21 @@ def _link_list_settings(elements: dict[str, Any], origin: str) -> dict[str, Any]
             raise RulesError(f"{origin}: 'link_list_min_share' must be a number in (0, 1]")
         settings["link_list_min_share"] = float(value)
     return settings
+
+
+_ELEMENT_KEYS = frozenset({"tokens", "xpaths", "link_list_min_items", "link_list_min_share"})
+_LINE_KEYS = frozenset({"exact", "patterns", "trailing"})
+
+
+def _table(data: dict[str, Any], name: str, known: frozenset[str] | None, origin: str) -> dict[str, Any]:
+    """A table of a rules file; a key it does not know is an error (a misspelled key would
+    otherwise be a rule silently missing)."""
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise RulesError(f"{origin}: '{name}' must be a table ([{name}])")
+    if known is not None and (unknown := set(table) - known):
+        raise RulesError(f"{origin}: unknown key(s) {sorted(unknown)} in [{name}]; known: {sorted(known)}")
+    return table
 
 
 def _strings(table: dict[str, Any], key: str, origin: str) -> list[str]:

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from cleaners.boilerplate import BoilerplateLearner
 from cleaners.chrome import RulesError
+from cleaners.jsonl import repair_torn_tail
 from cleaners.options import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT, CleanOptions
 from cleaners.sources import InputNotFound, discover
 from cleaners.worker import clean_file, init_worker
@@ -33,9 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
         "a line {\"error\": {...}} naming it and saying why.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or globs")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write JSONL here instead of standard output")
-    parser.add_argument("-j", "--jobs", type=int, default=None,
-                        help="worker processes (default: one per core; 1 cleans in this process)")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("-o", "--output", metavar="FILE",
+                        help="append JSONL to this file (created with its folders) instead of standard output")
+    output.add_argument("-O", "--overwrite-output", metavar="FILE", help="like -o, but start the file afresh")
+    parser.add_argument("-j", "--jobs", type=int, default=0,
+                        help="worker processes (default 0: one per core; 1 cleans in this process)")
     parser.add_argument("--rules", action="append", default=[], metavar="FILE",
                         help="a TOML chrome-rules file added to the built-in rules (repeatable)")
     parser.add_argument("--url", help="the page's URL, for a single input (default: its canonical or og:url)")
@@ -56,11 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _records(paths: list[str], url: str | None, options: CleanOptions, jobs: int) -> Iterator[dict[str, Any]]:
     task = partial(clean_file, url=url)
     if jobs == 1 or len(paths) == 1:
-        init_worker(options, cap_worker_memory=False)
+        init_worker(options)
         yield from map(task, paths)
         return
     chunksize = max(1, min(16, len(paths) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(options,)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker,
+                             initargs=(options, os.getpid())) as pool:
         yield from pool.map(task, paths, chunksize=chunksize)
 
 
@@ -104,6 +109,31 @@ def summary(counts: Counter[str]) -> str:
     return line + (" (" + ", ".join(f"{k} {n}" for k, n in failures.items()) + ")" if failures else "")
 
 
+def _writable(path: Path) -> None:
+    """Create the file's folders and check it opens for appending (a file made here is removed)."""
+    existed = path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8"):
+        pass
+    if not existed:
+        path.unlink()
+
+
+def _output(args: argparse.Namespace) -> tuple[Path | None, str]:
+    """Where records go and how the file is opened: ``-o`` appends (after cutting a line an
+    interrupted run tore), ``-O`` overwrites, as in ``scrapy crawl``. Checked before cleaning
+    starts, so an unwritable output is a usage error, not a lost batch."""
+    name = args.output or args.overwrite_output
+    if not name:
+        return None, "w"
+    path = Path(name)
+    _writable(path)
+    if args.output:
+        repair_torn_tail(path)
+        return path, "a"
+    return path, "w"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -118,15 +148,21 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("no .html, .htm or .html.gz files found in " + ", ".join(args.paths))
     if args.url and len(paths) > 1:
         parser.error("--url names one page's address; give it with a single input")
+    if args.jobs < 0:
+        parser.error("--jobs must be 0 (one per core) or more")
     jobs = args.jobs or os.cpu_count() or 1
-    if jobs < 1:
-        parser.error("--jobs must be at least 1")
+    try:
+        out_path, mode = _output(args)
+        if args.learned_rules:
+            _writable(Path(args.learned_rules))
+    except OSError as error:
+        parser.error(f"the output cannot be written ({error.strerror or error}: {error.filename})")
     records = _with_progress(_records(paths, args.url, options, jobs), len(paths))
     learner = BoilerplateLearner()
     if not args.no_site_boilerplate:
         records = _without_site_boilerplate(records, learner)
     with ExitStack() as stack:
-        out = stack.enter_context(open(args.output, "w", encoding="utf-8")) if args.output else sys.stdout
+        out = stack.enter_context(out_path.open(mode, encoding="utf-8")) if out_path else sys.stdout
         counts = write_records(records, out)
     if args.learned_rules:
         Path(args.learned_rules).write_text(learner.rules_toml(), encoding="utf-8")

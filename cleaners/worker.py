@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.errors import CleaningError, FailureKind, failure_record
+from cleaners.lifetime import exit_with_parent
 from cleaners.limits import cap_memory, time_limit
 from cleaners.options import CleanOptions
 from cleaners.page import Page
@@ -23,12 +24,15 @@ logger = logging.getLogger(__name__)
 _process_options: CleanOptions | None = None
 
 
-def init_worker(options: CleanOptions, cap_worker_memory: bool = True) -> None:
-    """Process-pool initializer: the options every task in this process uses, and its memory cap."""
+def init_worker(options: CleanOptions, owner: int | None = None) -> None:
+    """Process-pool initializer: the options every task in this process uses, and, for a pool worker
+    (``owner``: the PID of the process that started the pool), its memory cap and its end when the
+    owner dies. Without ``owner`` (cleaning in the command line's own process) only the options."""
     global _process_options
     _process_options = options
-    if cap_worker_memory:
+    if owner is not None:
         cap_memory(options.memory_limit_mb)
+        exit_with_parent(owner)
 
 
 def _options() -> CleanOptions:

@@ -9,6 +9,7 @@ Settings: ``ALLOW_PRIVATE_ADDRESSES`` (default False: for intranet crawls and te
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Self
 from urllib.parse import urlsplit
@@ -17,7 +18,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 
-from crawler.addresses import AddressRefused, check_url, system_resolver
+from crawler.addresses import ALLOWED_SCHEMES, AddressRefused, check_url, system_resolver
+
+logger = logging.getLogger(__name__)
 
 
 class ForbiddenAddress(IgnoreRequest):
@@ -34,6 +37,7 @@ class AddressGuardMiddleware:
         self.allow_private = allow_private
         self.allowed_hosts = allowed_hosts
         self._verdicts: dict[tuple[str, str, int | None], tuple[float, str | None]] = {}
+        self._warned: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -49,7 +53,18 @@ class AddressGuardMiddleware:
             self._verdicts[key] = cached
         if cached[1] is not None:
             self.crawler.stats.inc_value("newsclean/forbidden_address")
+            if parts.scheme in ALLOWED_SCHEMES and parts.hostname:
+                self._warn_once(parts.netloc.lower(), cached[1])
             raise ForbiddenAddress(f"refused {request.url}: {cached[1]}")
+
+    def _warn_once(self, host: str, why: str) -> None:
+        """One WARNING per refused host, naming the settings that allow it: a crawl of a loopback or
+        intranet site otherwise ends with nothing written and no word why."""
+        if host in self._warned:
+            return
+        self._warned.add(host)
+        logger.warning("refusing every URL on %s: %s. To crawl it, set -s ALLOWED_PRIVATE_HOSTS=%s "
+                       "(or -s ALLOW_PRIVATE_ADDRESSES=true for every private host)", host, why, host)
 
     async def _verdict(self, url: str) -> str | None:
         """Why the URL's host is refused, or None; name resolution runs in a thread, off the reactor."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import attrs
 
 from cleaners import Page
@@ -14,3 +16,6 @@ class CrawledPage:
 
     page: Page
     rules_file: str | None = None
+    listed: datetime | None = None
+    """The publication date a feed or sitemap listed the page with: the date window was applied to
+    it before fetching, so the page's own date is not checked again."""

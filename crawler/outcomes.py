@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -16,9 +17,11 @@ from typing import Any, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
 from crawler.responses import requested_url
+
+logger = logging.getLogger(__name__)
 
 url_outcome = object()
 """Signal: ``url_outcome(url, outcome, reason=None, status=None, final_url=None)``."""
@@ -42,6 +45,7 @@ class Outcome(StrEnum):
     ROBOTS = "robots"
     NOT_IN_CASSETTE = "not-in-cassette"
     IGNORED = "ignored"
+    ABSENT = "absent"
 
 
 class Rejected(DropItem):
@@ -56,19 +60,33 @@ class Rejected(DropItem):
         self.log_level = logging.WARNING if outcome is Outcome.CLEANING_ERROR else logging.INFO
 
 
-class OutcomeLog:
-    """Writes ``OUTCOMES_FILE`` (JSONL, appended across runs; empty setting turns it off)."""
+FAILED = frozenset({Outcome.HTTP_ERROR, Outcome.NETWORK_ERROR, Outcome.TOO_LARGE, Outcome.CLEANING_ERROR,
+                    Outcome.FORBIDDEN_ADDRESS, Outcome.NOT_IN_CASSETTE, Outcome.IGNORED})
+"""Outcomes that mean a URL the crawl wanted gave nothing: the crawl exits with status 1."""
 
-    def __init__(self, path: Path) -> None:
+LISTINGS = frozenset({Outcome.FEED, Outcome.SITEMAP, Outcome.ROBOTS, Outcome.ABSENT})
+"""Documents read for links; one may be fetched twice in a run (robots.txt by Scrapy and by
+``site=``), but gets one line."""
+
+FAILED_STAT = "newsclean/failed"
+
+
+class OutcomeLog:
+    """Writes ``OUTCOMES_FILE`` (JSONL, appended across runs; an empty setting writes no file), counts
+    outcomes in the crawl's stats (``newsclean/outcome/<name>``, and ``newsclean/failed``) and
+    ends the crawl's log with one summary line."""
+
+    def __init__(self, crawler: Crawler, path: Path | None) -> None:
+        self.crawler = crawler
         self.path = path
+        self.counts: Counter[Outcome] = Counter()
+        self._listings: set[str] = set()
         self._file: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         path = crawler.settings.get("OUTCOMES_FILE")
-        if not path:
-            raise NotConfigured("OUTCOMES_FILE is empty")
-        log = cls(Path(path))
+        log = cls(crawler, Path(path) if path else None)
         crawler.signals.connect(log.open, signal=signals.spider_opened)
         crawler.signals.connect(log.close, signal=signals.spider_closed)
         crawler.signals.connect(log.item_scraped, signal=signals.item_scraped)
@@ -77,16 +95,45 @@ class OutcomeLog:
         return log
 
     def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.path.open("a", encoding="utf-8")
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a", encoding="utf-8")
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
+        logger.log(logging.WARNING if self.failed else logging.INFO, "%s", self.summary())
+
+    @property
+    def failed(self) -> int:
+        return sum(n for outcome, n in self.counts.items() if outcome in FAILED)
+
+    def summary(self) -> str:
+        """"outcomes: 30 article, 2 not-article; failed 3 (http-error 2, network-error 1); in FILE"."""
+        ordered = sorted(self.counts.items(), key=lambda item: (item[0] is not Outcome.ARTICLE, -item[1]))
+        done = ", ".join(f"{n} {o}" for o, n in ordered if o not in FAILED) or "no article"
+        line = f"outcomes: {done}"
+        if failed := self.failed:
+            kinds = ", ".join(f"{o} {n}" for o, n in ordered if o in FAILED)
+            line += f"; failed {failed} ({kinds})"
+        if self.counts[Outcome.FORBIDDEN_ADDRESS]:
+            line += ("; private or loopback hosts were refused: allow them with -s ALLOW_PRIVATE_ADDRESSES=true "
+                     "or -s ALLOWED_PRIVATE_HOSTS=host:port")
+        return line + (f"; one line per URL in {self.path}" if self.path else "")
 
     def record(self, url: str, outcome: Outcome, reason: str | None = None, status: int | None = None,
                final_url: str | None = None) -> None:
+        if outcome in LISTINGS:
+            if url in self._listings:
+                return
+            self._listings.add(url)
+        self.counts[outcome] += 1
+        self.crawler.stats.inc_value(f"newsclean/outcome/{outcome}")
+        if outcome in FAILED:
+            self.crawler.stats.inc_value(FAILED_STAT)
+        if self._file is None:
+            return
         line: dict[str, Any] = {"url": url, "outcome": str(outcome)}
         if final_url and final_url != url:
             line["finalUrl"] = final_url
@@ -95,9 +142,8 @@ class OutcomeLog:
         if reason:
             line["reason"] = reason
         line["time"] = datetime.now(UTC).isoformat(timespec="seconds")
-        if self._file is not None:
-            self._file.write(json.dumps(line, ensure_ascii=False) + "\n")
-            self._file.flush()
+        self._file.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self._file.flush()
 
     def item_scraped(self, item: dict[str, Any], response: Any) -> None:
         if response is None:

@@ -1,4 +1,4 @@
-"""Pipelines: clean each fetched page off the reactor, then apply the date window and drop repeats.
+"""Pipelines: clean each fetched page off the reactor (applying the date window), then drop repeats.
 
 Cleaning runs the very same ``cleaners`` code as the command line (``clean_to_record``) in a
 process pool sized to the cores, so parsing never blocks downloads. Scrapy's scraper slot
@@ -12,7 +12,6 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
-from datetime import date
 from pathlib import Path
 from typing import Any, Self
 
@@ -40,9 +39,12 @@ def _options(crawler: Crawler) -> CleanOptions:
 
 
 class CleaningPipeline:
-    """``CrawledPage`` in, article record out; pages that give no article are dropped with why."""
+    """``CrawledPage`` in, article record out; pages that give no article are dropped with why, and so
+    is an article published outside the spider's ``since``/``until`` window when no feed or sitemap
+    dated it before fetching (a listed date decides alone, as the README promises)."""
 
-    def __init__(self, options: CleanOptions, workers: int) -> None:
+    def __init__(self, crawler: Crawler, options: CleanOptions, workers: int) -> None:
+        self.crawler = crawler
         self.options = options
         self.workers = workers
         self.site_options: dict[str, CleanOptions] = {}
@@ -51,12 +53,12 @@ class CleaningPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         workers = crawler.settings.getint("CLEANER_WORKERS") or os.cpu_count() or 1
-        return cls(_options(crawler), workers)
+        return cls(crawler, _options(crawler), workers)
 
     def open_spider(self) -> None:
-        context = multiprocessing.get_context("forkserver")
+        context = multiprocessing.get_context("spawn")
         self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=init_worker,
-                                        initargs=(self.options,))
+                                        initargs=(self.options, os.getpid()))
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -78,10 +80,19 @@ class CleaningPipeline:
         record = await asyncio.wrap_future(future)
         error = record.get("error")
         if error is None:
+            if item.listed is None:
+                self._check_date_window(record)
             return record
         if error["kind"] == "not-article":
             raise Rejected(Outcome.NOT_ARTICLE, error["message"])
         raise Rejected(Outcome.CLEANING_ERROR, f"{error['kind']}: {error['message']}")
+
+    def _check_date_window(self, record: dict[str, Any]) -> None:
+        plan = getattr(self.crawler.spider, "plan", None)
+        since, until = (plan.since, plan.until) if plan is not None else (None, None)
+        if not in_window(parse_when(record.get("datePublished")), since, until):
+            raise Rejected(Outcome.OUTSIDE_DATE_WINDOW,
+                           f"published {record['datePublished']}, outside {since or '...'} to {until or '...'}")
 
 
 class SiteBoilerplatePipeline:
@@ -106,29 +117,6 @@ class SiteBoilerplatePipeline:
         if self.path:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             Path(self.path).write_text(self.learner.rules_toml(), encoding="utf-8")
-
-
-class DateWindowPipeline:
-    """Drops articles published outside the spider's ``since``/``until`` window."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
-
-    def _window(self) -> tuple[date | None, date | None]:
-        plan = getattr(self.crawler.spider, "plan", None)
-        return (plan.since, plan.until) if plan is not None else (None, None)
-
-    def process_item(self, item: Any) -> Any:
-        since, until = self._window()
-        published = parse_when(item.get("datePublished")) if isinstance(item, dict) else None
-        if not in_window(published, since, until):
-            raise Rejected(Outcome.OUTSIDE_DATE_WINDOW,
-                           f"published {item['datePublished']}, outside {since or '...'} to {until or '...'}")
-        return item
 
 
 class DuplicatesPipeline:

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from cleaners.chrome import ChromeRules, RulesError
+
 DEFAULT_MAX_DEPTH = 2
 
 
@@ -131,6 +133,11 @@ def _site_from_table(table: dict[str, Any], where: str, base: Path) -> SitePlan:
     rules = table.get("rules")
     if rules is not None and not isinstance(rules, str):
         raise PlanError(f"{where}: 'rules' must be a file path")
+    if rules:
+        try:
+            ChromeRules.from_file(base / rules)
+        except RulesError as error:
+            raise PlanError(f"{where} rules: {error}") from error
     return SitePlan(
         urls=_http_urls(strings("urls"), f"{where} urls"),
         feeds=_http_urls(strings("feeds"), f"{where} feeds"),

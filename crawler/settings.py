@@ -4,6 +4,9 @@ override any of them with ``-s NAME=VALUE`` or in a custom settings module."""
 BOT_NAME = "newsclean"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# `scrapy crawl` checks its arguments and outputs before starting, and exits 0 / 1 (a URL failed) /
+# 2 (usage error): see crawler/commands/crawl.py.
+COMMANDS_MODULE = "crawler.commands"
 
 # Tell sites who you are: set this to your project and a contact address or URL.
 USER_AGENT = "newsclean/0.1 (news research crawler; set USER_AGENT to your contact)"
@@ -69,12 +72,12 @@ VCR_RECORD_MODE = "none"
 ITEM_PIPELINES = {
     "crawler.pipelines.CleaningPipeline": 100,
     "crawler.pipelines.SiteBoilerplatePipeline": 150,
-    "crawler.pipelines.DateWindowPipeline": 200,
     "crawler.pipelines.DuplicatesPipeline": 300,
 }
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.RetryAfterMiddleware": 550,
+    "crawler.robots.RobotsOutcomeMiddleware": 30,
     "crawler.guard.AddressGuardMiddleware": 40,
     "crawler.incremental.AlreadyCollectedMiddleware": 50,
     "crawler.vcr.VcrMiddleware": 950,
@@ -86,8 +89,11 @@ EXTENSIONS = {
 # Flushed per record, so a killed crawl loses no line it wrote.
 FEED_EXPORTERS = {"jsonlines": "crawler.export.FlushingJsonLinesItemExporter",
                   "jsonl": "crawler.export.FlushingJsonLinesItemExporter"}
-# With JOBDIR, a resumed crawl skips only URLs it finished (see crawler/dupefilter.py).
+# With JOBDIR, a resumed crawl skips only URLs it finished (see crawler/dupefilter.py) and schedules
+# again every request it had discovered but not finished (crawler/frontier.py), from any stop: a
+# Ctrl-C, a SIGKILL, a machine gone. The queue itself stays in memory (crawler/scheduler.py).
 DUPEFILTER_CLASS = "crawler.dupefilter.FinishedRequestsDupeFilter"
+SCHEDULER = "crawler.scheduler.JournalledScheduler"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"

@@ -75,7 +75,7 @@ class VcrMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         path = crawler.settings.get("VCR_CASSETTE")
         if not path:
-            raise NotConfigured("VCR_CASSETTE is not set")
+            raise NotConfigured  # no message: Scrapy would log one WARNING per crawl for a feature not asked for
         mode_name = str(crawler.settings.get("VCR_RECORD_MODE", "none")).lower()
         try:
             mode = RecordMode(mode_name)

@@ -7,7 +7,8 @@ command, in a subprocess) into its own temporary directory with ``DOWNLOAD_TIMEO
 ``RETRY_TIMES=2``, and decides:
 
 - injected: the server really delivered the fault (otherwise the case proved nothing);
-- survived: the crawl exited 0 within the case's time limit and its log holds no Traceback;
+- survived: the crawl ended within the case's time limit with the exit status the outcomes call for
+  (1 when a URL failed, else 0: the README's rule) and its log holds no Traceback;
 - URLs accounted for: every URL the case expects the crawler to touch has a line in outcomes.jsonl,
   as the README promises ("every URL the crawl touched gets one line"); for redirects that is the
   URL the crawler was asked for, since that is the one a user looks up;
@@ -38,6 +39,7 @@ from typing import Any
 
 import attrs
 
+from crawler.outcomes import FAILED
 from tests.crawling import CrawlResult, read_jsonl, run_crawl
 from tests.sites.faults import BIG_INDEX_COUNT, FaultSite, gzip_bomb_body, serving_faults
 
@@ -105,8 +107,13 @@ class FaultResult:
     evidence: dict[str, Any]
 
     @property
+    def expected_exit_code(self) -> int:
+        """1 when some URL failed (an outcome in ``crawler.outcomes.FAILED``), else 0."""
+        return 1 if any(self.outcomes.get(str(outcome)) for outcome in FAILED) else 0
+
+    @property
     def survived(self) -> bool:
-        return self.exit_code == 0 and not self.tracebacks
+        return self.exit_code == self.expected_exit_code and not self.tracebacks
 
     @property
     def passed(self) -> bool:
@@ -389,8 +396,8 @@ def run_cases(cases: Sequence[FaultCase], progress: bool = True) -> list[FaultRe
 def _survived_cell(result: FaultResult) -> str:
     if result.exit_code is None:
         return f"NO (killed at {result.time_limit:.0f} s)"
-    if result.exit_code != 0:
-        return f"NO (exit {result.exit_code})"
+    if result.exit_code != result.expected_exit_code:
+        return f"NO (exit {result.exit_code}, expected {result.expected_exit_code})"
     return "NO (traceback)" if result.tracebacks else "yes"
 
 

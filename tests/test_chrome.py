@@ -122,6 +122,9 @@ def test_user_rules_add_to_the_defaults_and_site_rules_stay_on_their_site(tmp_pa
     ("[lines]\nexact = 3\n", "must be a list of strings"),
     ("[lines]\npatterns = ['(unclosed']\n", "rules.toml"),
     ("[line]\nexact = []\n", "unknown table"),
+    ("[lines]\npattern = ['x']\n", "unknown key(s) ['pattern'] in [lines]"),
+    ("[elements]\ntoken = ['x']\n", "unknown key(s) ['token'] in [elements]"),
+    ("[sites.'a.example'.lines]\nexcat = ['x']\n", "unknown key(s) ['excat'] in [lines]"),
     ("not toml at all [", "rules.toml"),
 ])
 def test_bad_rules_file_is_named_in_the_error(tmp_path, text, complaint):

@@ -74,3 +74,46 @@ def test_bad_rules_file_is_a_usage_error(tmp_path):
     result = run_cli(str(SEED), "--rules", str(rules))
     assert result.returncode == 2
     assert "rules.toml: 'exact' must be a list of strings" in result.stderr
+
+
+def test_output_folders_are_created_and_o_appends_while_capital_o_overwrites(tmp_path):
+    out = tmp_path / "new" / "folder" / "out.jsonl"
+    for flag, lines in (("-o", 1), ("-o", 2), ("-O", 1)):
+        result = run_cli(str(SEED), flag, str(out))
+        assert result.returncode == 0, result.stderr
+        assert len(out.read_text("utf-8").splitlines()) == lines
+
+
+def test_appending_cuts_a_line_an_interrupted_run_tore(tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"url": "https://a.example/1"}\n{"url": "https://a.exa', encoding="utf-8")
+    result = run_cli(str(SEED), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert lines[0]["url"] == "https://a.example/1"
+    assert len(lines) == 2
+
+
+def test_unwritable_output_is_a_usage_error_before_any_cleaning(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = run_cli(str(SEED), "-o", str(blocker / "out.jsonl"))
+    assert result.returncode == 2
+    assert "the output cannot be written" in result.stderr and str(blocker) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "cleaned" not in result.stderr
+
+
+def test_jobs_zero_means_one_per_core_and_negative_is_refused():
+    assert run_cli(str(SEED), "--jobs", "0").returncode == 0
+    refused = run_cli(str(SEED), "--jobs", "-3")
+    assert refused.returncode == 2
+    assert "--jobs must be 0 (one per core) or more" in refused.stderr
+
+
+def test_misspelled_rules_key_is_a_usage_error(tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[lines]\npattern = ['tip us off']\n")
+    result = run_cli(str(SEED), "--rules", str(rules))
+    assert result.returncode == 2
+    assert "unknown key(s) ['pattern'] in [lines]" in result.stderr

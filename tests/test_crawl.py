@@ -11,6 +11,7 @@ import attrs
 import pytest
 
 from cleaners import clean_html
+from crawler.outcomes import Outcome
 from tests.crawling import run_crawl
 from tests.sites.server import Site, serving
 from tests.sites.small import ARTICLES, fill_small_site
@@ -48,7 +49,8 @@ def test_sitemap_and_every_url_accounted_for(small_site, tmp_path):
     _site, base = small_site
     result = run_crawl(tmp_path, {"sitemaps": f"{base}/sitemap.xml"})
     assert _article_numbers(result) == list(range(1, ARTICLES + 1))
-    assert Counter(o["outcome"] for o in result.outcomes) == {"article": ARTICLES, "sitemap": 1}
+    # robots.txt, fetched by Scrapy itself for its rules, gets its line too.
+    assert Counter(o["outcome"] for o in result.outcomes) == {"article": ARTICLES, "sitemap": 1, "robots": 1}
     assert all(a["authors"] == [{"name": "Alex Reporter"}] for a in result.articles)
 
 
@@ -106,6 +108,31 @@ def test_date_window_skips_listed_pages_before_fetching(small_site, tmp_path):
     assert result.outcome_of("/news/1.html") == ["outside-date-window"]
 
 
+def test_a_listed_date_decides_alone_and_a_url_listed_twice_gets_one_line(tmp_path):
+    site = Site()
+    with serving(site) as base:
+        fill_small_site(site, base)
+        # The sitemap dates 1 and 2 inside the window (their pages say they are older), and 4 outside.
+        sitemap = "".join(f"<url><loc>{base}/news/{n}.html</loc><lastmod>{day}</lastmod></url>"
+                          for n, day in ((1, "2024-01-10"), (2, "2024-01-10"), (4, "2024-01-20")))
+        site.add("/dated.xml", f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{sitemap}</urlset>",
+                 content_type="application/xml")
+        # The feed lists 4 outside the window too, and 3 and 6 with no date (their pages decide).
+        items = (f"<item><title>4</title><link>{base}/news/4.html</link>"
+                 "<pubDate>Sat, 20 Jan 2024 09:00:00 +0000</pubDate></item>"
+                 f"<item><title>3</title><link>{base}/news/3.html</link></item>"
+                 f"<item><title>6</title><link>{base}/news/6.html</link></item>")
+        site.add("/undated.xml", f"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>{items}"
+                 "</channel></rss>", content_type="application/rss+xml")
+        result = run_crawl(tmp_path, {"sitemaps": f"{base}/dated.xml", "feeds": f"{base}/undated.xml",
+                                      "since": "2024-01-05", "until": "2024-01-14"})
+    assert result.returncode == 0, result.log[-3000:]
+    assert _article_numbers(result) == [1, 2, 6]
+    assert result.outcome_of("/news/4.html") == ["outside-date-window"]
+    assert "/news/4.html" not in site.requests
+    assert result.outcome_of("/news/3.html") == ["outside-date-window"], "an undated entry: the page's date decides"
+
+
 def test_date_window_applies_after_cleaning_when_nothing_lists_a_date(small_site, tmp_path):
     _site, base = small_site
     urls = ",".join(f"{base}/news/{n}.html" for n in (1, 2, 3))
@@ -122,8 +149,8 @@ def test_second_crawl_skips_what_the_output_has(small_site, tmp_path):
     second = run_crawl(tmp_path, {"sitemaps": f"{base}/sitemap.xml"})
     assert len(second.articles) == ARTICLES, "nothing appended the second time"
     assert set(site.requests) <= {"/sitemap.xml", "/robots.txt"}, "no article fetched again"
-    assert Counter(o["outcome"] for o in second.outcomes[-ARTICLES - 1:]) == {"already-collected": ARTICLES,
-                                                                                 "sitemap": 1}
+    assert Counter(o["outcome"] for o in second.outcomes[-ARTICLES - 2:]) == {"already-collected": ARTICLES,
+                                                                                 "sitemap": 1, "robots": 1}
 
 
 def test_resume_with_jobdir_collects_each_article_once(small_site, tmp_path):
@@ -149,10 +176,57 @@ def test_pipeline_record_equals_command_line_record(small_site, tmp_path):
     assert crawled == from_cli
 
 
-def test_bad_argument_is_named(tmp_path):
+def test_bad_argument_is_a_usage_error_named_before_anything_starts(tmp_path):
     result = run_crawl(tmp_path, {"feeds": "ftp://example.com/feed"})
+    assert result.returncode == 2
     assert "feeds: 'ftp://example.com/feed' is not an http(s) URL" in result.log
+    assert "Spider opened" not in result.log
     assert result.articles == []
+    dated = run_crawl(tmp_path, {"urls": "https://example.com/", "since": "2024-13-01"})
+    assert dated.returncode == 2
+    assert "since: '2024-13-01' is not a date" in dated.log
+
+
+@pytest.mark.parametrize("problem", ["rules", "sites-rules", "output", "replay-mode"])
+def test_usage_errors_exit_2_naming_what_is_wrong(tmp_path, problem):
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[elements]\ntoken = ['promo']\n")
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[[site]]\nurls = "https://example.com/"\nrules = "rules.toml"\n')
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    arguments = {"sites": str(sites)} if problem == "sites-rules" else {"urls": "https://example.com/"}
+    settings = {"rules": {"CLEANER_RULES": str(rules)},
+                "output": {"OUTCOMES_FILE": str(blocker / "outcomes.jsonl")},
+                "replay-mode": {"VCR_CASSETTE": "c.yaml", "VCR_RECORD_MODE": "sometimes"}}.get(problem, {})
+    result = run_crawl(tmp_path, arguments, settings=settings)
+    assert result.returncode == 2, result.log[-2000:]
+    named = {"rules": "unknown key(s) ['token'] in [elements]", "sites-rules": "unknown key(s) ['token']",
+             "output": f"OUTCOMES_FILE {blocker / 'outcomes.jsonl'} cannot be written",
+             "replay-mode": "VCR_RECORD_MODE 'sometimes' is not one of"}[problem]
+    assert named in result.log
+    assert "Traceback" not in result.log
+
+
+def test_exit_status_is_1_when_a_url_failed_and_0_when_none_did(small_site, tmp_path):
+    _site, base = small_site
+    failed = run_crawl(tmp_path / "a", {"urls": f"{base}/news/1.html,{base}/gone.html"})
+    assert failed.returncode == 1
+    assert _article_numbers(failed) == [1], "the article that could be fetched is still written"
+    assert "outcomes: 1 article" in failed.log and "failed 1 (http-error 1)" in failed.log
+    fine = run_crawl(tmp_path / "b", {"urls": f"{base}/news/1.html"})
+    assert fine.returncode == 0
+    assert "failed" not in fine.log.split("outcomes:")[-1].split("\n")[0]
+
+
+def test_a_clean_crawl_logs_no_warning(small_site, tmp_path):
+    _site, base = small_site
+    result = run_crawl(tmp_path, {"site": f"{base}/"})
+    assert result.returncode == 0
+    assert "WARNING" not in result.log, [line for line in result.log.splitlines() if "WARNING" in line]
+    # The well-known sitemap this site does not have is looked for, and is no failure.
+    assert result.outcome_of("/news-sitemap.xml") == ["absent"]
+    assert result.outcome_of("/robots.txt") == ["robots"], "robots.txt, read twice, has one line"
 
 
 def test_demo_cassette_replays_offline(tmp_path, validate_record):
@@ -197,9 +271,7 @@ def test_recording_then_replay_without_the_server(tmp_path):
 def test_outcome_lines_are_valid_json_with_known_outcomes(small_site, tmp_path):
     _site, base = small_site
     run_crawl(tmp_path, {"site": f"{base}/"})
-    known = {"article", "not-article", "duplicate", "already-collected", "outside-date-window",
-             "disallowed-by-robots", "http-error", "network-error", "cleaning-error", "feed", "sitemap",
-             "robots", "not-in-cassette", "ignored"}
+    known = {outcome.value for outcome in Outcome}
     lines = (tmp_path / "outcomes.jsonl").read_text("utf-8").splitlines()
     assert lines
     for line in lines:
@@ -233,6 +305,25 @@ def test_private_addresses_are_refused_directly_by_name_and_after_a_redirect(tmp
     ])
     assert all("resolves to 127.0.0.1: a loopback address" in o["reason"] for o in refused)
     assert "/news/2.html" not in site.requests
+    assert result.returncode == 1
+
+
+def test_a_refused_loopback_crawl_says_why_once_per_host_and_how_to_allow_it(tmp_path):
+    site = Site()
+    with serving(site) as base:
+        fill_small_site(site, base)
+        result = run_crawl(tmp_path, {"site": f"{base}/"}, settings={"ALLOW_PRIVATE_ADDRESSES": "false"})
+    host = base.removeprefix("http://")
+    warnings = [line for line in result.log.splitlines() if "WARNING" in line and "refusing every URL" in line]
+    assert len(warnings) == 1, warnings
+    assert host in warnings[0] and f"ALLOWED_PRIVATE_HOSTS={host}" in warnings[0]
+    assert "ALLOW_PRIVATE_ADDRESSES=true" in warnings[0]
+    assert result.returncode == 1
+    assert result.articles == []
+    refused = len([o for o in result.outcomes if o["outcome"] == "forbidden-address"])
+    assert refused >= 4, "robots.txt, two well-known sitemaps and the home page"
+    assert f"failed {refused} (forbidden-address {refused}); private or loopback hosts were refused" in result.log
+    assert site.requests == []
 
 
 def test_retry_after_is_honoured_and_bounded(tmp_path):

@@ -10,33 +10,37 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
+from scrapy.utils.job import job_dir
 from scrapy.utils.sitemap import sitemap_urls_from_robots
-from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from crawler.discovery import Listed, in_window, parse_feed, parse_sitemap
-from crawler.guard import ForbiddenAddress
-from crawler.incremental import LISTING, AlreadyCollected
+from crawler.failures import failure_outcome
+from crawler.frontier import Discovered, FrontierJournal
+from crawler.incremental import LISTING
 from crawler.items import CrawledPage
 from crawler.outcomes import Outcome, url_outcome
 from crawler.plan import CrawlPlan, PlanError, SitePlan, plan_from_arguments
 from crawler.responses import page_from_response, requested_url
-from crawler.vcr import MissingFromCassette
 
 logger = logging.getLogger(__name__)
 
 SITE = "newsclean_site"
 DEPTH = "newsclean_depth"
 DISCOVER_FEEDS = "newsclean_discover_feeds"
+LISTED = "newsclean_listed"
+"""Request meta: the publication date a feed or sitemap gave the page (the date window used it)."""
+PROBE = "newsclean_probe"
+"""Request meta: a well-known path ``site=`` looks for, which a site need not have."""
 WELL_KNOWN_SITEMAPS = ("/sitemap.xml", "/news-sitemap.xml")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
 
@@ -53,8 +57,10 @@ class NewsSpider(scrapy.Spider):
             self.plan, self.plan_error = None, error
         self._link_extractors: dict[int, LinkExtractor] = {}
         self._entry_urls: set[str] = set()
-        self._requested: set[str] = set()
+        self._seen: set[str] = set()
+        """URLs discovered so far: requested, or refused before fetching."""
         self._pages_per_site: Counter[int] = Counter()
+        self._journal: FrontierJournal | None = None
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -63,11 +69,36 @@ class NewsSpider(scrapy.Spider):
             logger.error("news spider: %s", self.plan_error)
             raise CloseSpider(f"bad arguments: {self.plan_error}")
         requests = [r for number, site in enumerate(self.plan.sites) for r in self._site_requests(number, site)]
-        # Entry points are fetched again when a job resumes, so that whatever was in flight when it
-        # stopped is found again; a link to one found during the crawl is not fetched twice.
+        # Entry points are fetched again when a job resumes: they are where new articles appear, and
+        # a link to one found during the crawl is not fetched twice.
         self._entry_urls = {r.url for r in requests}
         for request in requests:
             yield request.replace(dont_filter=True)
+        self._journal = FrontierJournal.in_job(job_dir(self.settings))
+        if self._journal is not None:
+            for request in self._replayed(self._journal):
+                yield request
+
+    def _replayed(self, journal: FrontierJournal) -> Iterator[Request]:
+        """Requests an earlier run of this job discovered; the dupefilter drops those it finished."""
+        assert self.plan is not None
+        replayed = 0
+        for entry in journal.replay():
+            if entry.url in self._seen or entry.url in self._entry_urls or entry.site >= len(self.plan.sites):
+                continue
+            self._seen.add(entry.url)
+            if entry.callback is None:
+                continue
+            self._pages_per_site[entry.site] += 1
+            replayed += 1
+            yield self._request(entry.url, getattr(self, entry.callback), entry.site, listing=entry.listing,
+                                depth=entry.depth, listed=entry.listed)
+        if replayed:
+            logger.info("resuming: %d discovered requests replayed from %s", replayed, journal.path)
+
+    def closed(self, reason: str) -> None:
+        if self._journal is not None:
+            self._journal.close()
 
     def _site_requests(self, number: int, site: SitePlan) -> Iterator[Request]:
         for url in site.urls:
@@ -78,28 +109,38 @@ class NewsSpider(scrapy.Spider):
             yield self._request(url, self.parse_sitemap, number, listing=True)
         for home in site.discover:
             yield self._request(urljoin(home, "/robots.txt"), self.parse_robots, number, listing=True,
-                                dont_obey_robotstxt=True)
+                                dont_obey_robotstxt=True, **{PROBE: True})
             for path in WELL_KNOWN_SITEMAPS:
-                yield self._request(urljoin(home, path), self.parse_sitemap, number, listing=True)
+                yield self._request(urljoin(home, path), self.parse_sitemap, number, listing=True, **{PROBE: True})
             yield self._request(home, self.parse_page, number, listing=True, **{DISCOVER_FEEDS: True})
 
     def _request(self, url: str, callback: Any, site: int, *, listing: bool = False, depth: int = 0,
-                 **meta: Any) -> Request:
+                 listed: datetime | None = None, **meta: Any) -> Request:
         return Request(url, callback=callback, errback=self.failed,
-                       meta={SITE: site, DEPTH: depth, LISTING: listing, **meta})
+                       meta={SITE: site, DEPTH: depth, LISTING: listing, LISTED: listed, **meta})
 
-    def _discovered(self, url: str, callback: Any, site: int, **kwargs: Any) -> Iterator[Request]:
-        """A request for a URL found during the crawl, unless it is an entry point (already asked
-        for) or its site has used up ``MAX_PAGES_PER_SITE``."""
-        if url in self._entry_urls or url in self._requested:
+    def _discovered(self, url: str, callback: Any, site: int, *, listing: bool = False, depth: int = 0,
+                    listed: datetime | None = None) -> Iterator[Request]:
+        """A request for a URL found during the crawl, unless it was found before (or is an entry
+        point) or its site has used up ``MAX_PAGES_PER_SITE``. Journalled before it is yielded."""
+        if url in self._entry_urls or url in self._seen:
             return
+        self._seen.add(url)
         limit = self.settings.getint("MAX_PAGES_PER_SITE")
         if limit and self._pages_per_site[site] >= limit:
-            self._outcome(url, Outcome.PAGE_LIMIT, f"the site reached MAX_PAGES_PER_SITE ({limit}); not fetched")
+            self._refuse(url, site, Outcome.PAGE_LIMIT, f"the site reached MAX_PAGES_PER_SITE ({limit}); not fetched")
             return
         self._pages_per_site[site] += 1
-        self._requested.add(url)
-        yield self._request(url, callback, site, **kwargs)
+        if self._journal is not None:
+            self._journal.add(Discovered(url=url, site=site, callback=callback.__name__, depth=depth,
+                                         listing=listing, listed=listed))
+        yield self._request(url, callback, site, listing=listing, depth=depth, listed=listed)
+
+    def _refuse(self, url: str, site: int, outcome: Outcome, reason: str) -> None:
+        """A URL decided without fetching it: reported once, and remembered by the job."""
+        if self._journal is not None:
+            self._journal.add(Discovered(url=url, site=site, refused=str(outcome)))
+        self._outcome(url, outcome, reason)
 
     # -- callbacks ----------------------------------------------------------------------------
 
@@ -118,7 +159,7 @@ class NewsSpider(scrapy.Spider):
                     if self.plan is not None and self.plan.site_for(link.url) is site:
                         yield from self._discovered(link.url, self.parse_page, response.meta[SITE], listing=True,
                                             depth=depth + 1)
-        yield CrawledPage(page=page_from_response(response), rules_file=site.rules)
+        yield CrawledPage(page=page_from_response(response), rules_file=site.rules, listed=response.meta.get(LISTED))
 
     def _feed_links(self, response: TextResponse) -> Iterator[Request]:
         for link in response.xpath("//link[@rel='alternate'][@href]"):
@@ -165,13 +206,18 @@ class NewsSpider(scrapy.Spider):
         """
         assert self.plan is not None
         site = self._site(response)
+        number = response.meta[SITE]
         for entry in listed:
-            if not in_window(entry.published, self.plan.since, self.plan.until):
-                self._outcome(entry.url, Outcome.OUTSIDE_DATE_WINDOW,
-                              f"listed by {response.url} as published {entry.published.isoformat()}; "
-                              "not fetched")
+            if entry.url in self._seen or entry.url in self._entry_urls:
                 continue
-            yield from self._discovered(entry.url, self.parse_page, response.meta[SITE], depth=site.max_depth)
+            if not in_window(entry.published, self.plan.since, self.plan.until):
+                assert entry.published is not None
+                self._seen.add(entry.url)
+                self._refuse(entry.url, number, Outcome.OUTSIDE_DATE_WINDOW,
+                             f"listed by {response.url} as published {entry.published.isoformat()}; not fetched")
+                continue
+            yield from self._discovered(entry.url, self.parse_page, number, depth=site.max_depth,
+                                        listed=entry.published)
 
     # -- failures -----------------------------------------------------------------------------
 
@@ -179,35 +225,12 @@ class NewsSpider(scrapy.Spider):
         """Every request that gives no response still gets its outcome line, under the URL first
         asked for (the end of a redirect chain goes in ``finalUrl``)."""
         request = failure.request  # type: ignore[attr-defined]
-        error = failure.value
-        url, final = requested_url(request), request.url
-        message = str(error)
-        if isinstance(error, HttpError):
-            status = error.response.status
-            self._outcome(url, Outcome.HTTP_ERROR, f"HTTP {status}", status=status, final_url=final)
-        elif isinstance(error, AlreadyCollected):
-            self._outcome(url, Outcome.ALREADY_COLLECTED, message, final_url=final)
-        elif isinstance(error, ForbiddenAddress):
-            self._outcome(url, Outcome.FORBIDDEN_ADDRESS, message, final_url=final)
-        elif isinstance(error, MissingFromCassette):
-            self._outcome(url, Outcome.NOT_IN_CASSETTE, message, final_url=final)
-        elif _over_size_limit(error, message):
-            self._outcome(url, Outcome.TOO_LARGE, message or "download cancelled past DOWNLOAD_MAXSIZE",
-                          final_url=final)
-        elif isinstance(error, IgnoreRequest) and "robots.txt" in message:
-            self._outcome(url, Outcome.ROBOTS_DISALLOWED, "forbidden by robots.txt", final_url=final)
-        elif isinstance(error, IgnoreRequest):
-            self._outcome(url, Outcome.IGNORED, message or type(error).__name__, final_url=final)
-        else:
-            self._outcome(url, Outcome.NETWORK_ERROR, f"{type(error).__name__}: {error}".rstrip(": "), final_url=final)
+        result = failure_outcome(failure.value, probe=bool(request.meta.get(PROBE)))
+        self._outcome(requested_url(request), result.outcome, result.reason, status=result.status,
+                      final_url=request.url)
 
     def _outcome(self, url: str, outcome: Outcome, reason: str | None = None, status: int | None = None,
                  final_url: str | None = None) -> None:
         self.crawler.signals.send_catch_log(url_outcome, url=url, outcome=outcome, reason=reason, status=status,
                                             final_url=final_url)
 
-
-def _over_size_limit(error: BaseException, message: str) -> bool:
-    """A download cut off at DOWNLOAD_MAXSIZE (declared, received or inflated past it)."""
-    text = message.lower()
-    return "max size" in text or "maxsize" in text or isinstance(error, DownloadCancelledError | CancelledError)
