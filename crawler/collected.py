@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from scrapy.crawler import Crawler
 from w3lib.url import canonicalize_url
 
+from cleaners.keys import key64
+
 logger = logging.getLogger(__name__)
 
 
@@ -43,9 +45,13 @@ def appended_jsonl_outputs(crawler: Crawler) -> list[Path]:
 
 
 class CollectedIndex:
+    """Keys of what was collected: URL keys (``url_key``) and body fingerprints, each held as a
+    64-bit hash (``cleaners.keys``), about 60 bytes an entry however long the URL: at most three
+    entries an article, so a million articles cost under 200 MB, and a lookup is one set probe."""
+
     def __init__(self) -> None:
-        self.urls: dict[str, str] = {}
-        self.fingerprints: dict[str, str] = {}
+        self.urls: set[int] = set()
+        self.fingerprints: set[int] = set()
 
     @classmethod
     def from_files(cls, paths: Iterable[Path]) -> CollectedIndex:
@@ -67,22 +73,20 @@ class CollectedIndex:
                     self.add(record)
 
     def add(self, record: dict[str, Any]) -> None:
-        url = record.get("url") or ""
         for address in (record.get("url"), record.get("canonicalUrl")):
             if address:
-                self.urls.setdefault(url_key(address), url)
-        fingerprint = (record.get("metadata") or {}).get("fingerprint")
-        if fingerprint:
-            self.fingerprints.setdefault(fingerprint, url)
+                self.urls.add(key64(url_key(address)))
+        if fingerprint := (record.get("metadata") or {}).get("fingerprint"):
+            self.fingerprints.add(key64(fingerprint))
 
     def has_url(self, url: str) -> bool:
-        return url_key(url) in self.urls
+        return key64(url_key(url)) in self.urls
 
     def duplicate_reason(self, record: dict[str, Any]) -> str | None:
-        for address in (record.get("url"), record.get("canonicalUrl")):
-            if address and (first := self.urls.get(url_key(address))):
-                return f"same URL as the article already collected from {first}"
+        for name, address in (("URL", record.get("url")), ("canonical URL", record.get("canonicalUrl"))):
+            if address and self.has_url(address):
+                return f"its {name} {address} is already collected"
         fingerprint = (record.get("metadata") or {}).get("fingerprint")
-        if fingerprint and (first := self.fingerprints.get(fingerprint)):
-            return f"same text as the article already collected from {first}"
+        if fingerprint and key64(fingerprint) in self.fingerprints:
+            return "the same text is already collected under another URL"
         return None

@@ -23,6 +23,7 @@ from scrapy.utils.job import job_dir
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from cleaners.keys import key64
 from crawler.discovery import Listed, in_window, parse_feed, parse_sitemap
 from crawler.failures import failure_outcome
 from crawler.frontier import Discovered, FrontierJournal
@@ -57,8 +58,8 @@ class NewsSpider(scrapy.Spider):
             self.plan, self.plan_error = None, error
         self._link_extractors: dict[int, LinkExtractor] = {}
         self._entry_urls: set[str] = set()
-        self._seen: set[str] = set()
-        """URLs discovered so far: requested, or refused before fetching."""
+        self._seen: set[int] = set()
+        """Keys (``key64``) of the URLs discovered so far: requested, or refused before fetching."""
         self._pages_per_site: Counter[int] = Counter()
         self._journal: FrontierJournal | None = None
 
@@ -84,9 +85,8 @@ class NewsSpider(scrapy.Spider):
         assert self.plan is not None
         replayed = 0
         for entry in journal.replay():
-            if entry.url in self._seen or entry.url in self._entry_urls or entry.site >= len(self.plan.sites):
+            if not self._first_sight(entry.url) or entry.site >= len(self.plan.sites):
                 continue
-            self._seen.add(entry.url)
             if entry.callback is None:
                 continue
             self._pages_per_site[entry.site] += 1
@@ -123,9 +123,8 @@ class NewsSpider(scrapy.Spider):
                     listed: datetime | None = None) -> Iterator[Request]:
         """A request for a URL found during the crawl, unless it was found before (or is an entry
         point) or its site has used up ``MAX_PAGES_PER_SITE``. Journalled before it is yielded."""
-        if url in self._entry_urls or url in self._seen:
+        if not self._first_sight(url):
             return
-        self._seen.add(url)
         limit = self.settings.getint("MAX_PAGES_PER_SITE")
         if limit and self._pages_per_site[site] >= limit:
             self._refuse(url, site, Outcome.PAGE_LIMIT, f"the site reached MAX_PAGES_PER_SITE ({limit}); not fetched")
@@ -135,6 +134,16 @@ class NewsSpider(scrapy.Spider):
             self._journal.add(Discovered(url=url, site=site, callback=callback.__name__, depth=depth,
                                          listing=listing, listed=listed))
         yield self._request(url, callback, site, listing=listing, depth=depth, listed=listed)
+
+    def _first_sight(self, url: str) -> bool:
+        """True the first time a URL is discovered (an entry point is never discovered again)."""
+        if url in self._entry_urls:
+            return False
+        key = key64(url)
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
 
     def _refuse(self, url: str, site: int, outcome: Outcome, reason: str) -> None:
         """A URL decided without fetching it: reported once, and remembered by the job."""
@@ -208,11 +217,10 @@ class NewsSpider(scrapy.Spider):
         site = self._site(response)
         number = response.meta[SITE]
         for entry in listed:
-            if entry.url in self._seen or entry.url in self._entry_urls:
-                continue
             if not in_window(entry.published, self.plan.since, self.plan.until):
                 assert entry.published is not None
-                self._seen.add(entry.url)
+                if not self._first_sight(entry.url):
+                    continue
                 self._refuse(entry.url, number, Outcome.OUTSIDE_DATE_WINDOW,
                              f"listed by {response.url} as published {entry.published.isoformat()}; not fetched")
                 continue

@@ -1,0 +1,238 @@
+"""Does a page cost more as the crawl grows? ``python -m benchmarks.crawl_growth --pages 10000``.
+
+``benchmarks.crawl_speed`` cycles the real AEB pages, so after the first copies no new paragraph
+appears and state that grows with every distinct page stays hidden. Here every page is distinct,
+as on a real site: each article has its own paragraphs (seeded random prose), its own headline and
+byline, and the chrome its site repeats on every page (navigation, a newsletter promo inside the
+story, a footer). The pages are generated on request by a loopback server behind a robots.txt and a
+sitemap index of 100-URL sitemaps, and ``scrapy crawl news`` runs once, as shipped (cleaning on).
+
+While it runs, the Scrapy process's CPU time and resident size, the cleaning workers' resident
+size and the number of article pages served are sampled every half second. The crawl is cut in
+quarters by pages served; for each quarter the report gives the Scrapy process's CPU per page and
+its RSS at the quarter's end. Targets (issue 11): CPU per page in the last quarter at most 1.1x the
+second quarter's; RSS growth at most 1 KiB per article collected; crawler plus workers at most
+300 MiB at 10,000 pages. The exit status is 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+
+from benchmarks.crawl_speed import _proc_field, _proc_stat
+from tests.crawling import crawl_command, crawl_environment
+from tests.sites.server import Route, Site, serving
+
+SITEMAP_SIZE = 100
+SAMPLE_EVERY = 0.5
+KIB, MIB = 1024, 1024 * 1024
+WORDS = ("council harbour residents budget minister election market prices workers union hospital school "
+         "river bridge company shares energy climate police court judge report village farmers water "
+         "transport railway station airport tourism museum festival season league coach players match "
+         "research university students teachers housing rents tenants landlord planning permission road "
+         "traffic cyclists safety health doctors patients waiting list funding plan vote debate opposition "
+         "government spokesman statement evening morning week month year decision project works contract").split()
+PROMO = "Sign up for the Growth Gazette morning briefing and get the day's top stories in your inbox."
+CRAWL_SETTINGS = {"AUTOTHROTTLE_ENABLED": "false", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "32",
+                  "CONCURRENT_REQUESTS_PER_DOMAIN": "32", "LOG_LEVEL": "WARNING", "MAX_PAGES_PER_SITE": "0"}
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(12, 24))]
+    return " ".join(words).capitalize() + "."
+
+
+def article_page(base: str, number: int) -> bytes:
+    """Article ``number``: its own prose (seeded by its number), the site's chrome around it."""
+    rng = random.Random(number)
+    headline = f"{_sentence(rng)[:-1]} ({number})"
+    paragraphs = ["".join(f" {_sentence(rng)}" for _ in range(rng.randint(3, 6))).strip() for _ in range(8)]
+    paragraphs.insert(3, PROMO)
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": headline,
+            "datePublished": f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}T08:00:00+00:00",
+            "author": {"@type": "Person", "name": f"Reporter {number % 97}"}}
+    nav = "".join(f"<li><a href='/section/{s}/'>Section {s}</a></li>" for s in range(12))
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{headline} | Growth Gazette"
+            f"</title><link rel='canonical' href='{base}/a/{number}.html'>"
+            f"<script type='application/ld+json'>{json.dumps(data)}</script></head><body>"
+            f"<header><ul class='nav'>{nav}</ul></header><main><article><h1>{headline}</h1>"
+            f"<p class='byline'>By Reporter {number % 97}</p>{body}</article></main>"
+            "<footer><p>Growth Gazette, 1 Harbour Road. All rights reserved.</p></footer></body></html>").encode()
+
+
+class GeneratedRoutes(dict[str, Route]):
+    """Routes made on request, so 50,000 pages cost the server no memory; counts articles served."""
+
+    def __init__(self, base: str, pages: int) -> None:
+        super().__init__()
+        self.base = base
+        self.pages = pages
+        self.articles_served = 0
+
+    def get(self, path: str, default: Route | None = None) -> Route | None:  # type: ignore[override]
+        if path.startswith("/a/") and path.endswith(".html") and path[3:-5].isdigit():
+            number = int(path[3:-5])
+            if number < self.pages:
+                self.articles_served += 1
+                return Route(body=article_page(self.base, number))
+        return super().get(path, default)
+
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def _xml(text: str) -> Route:
+    return Route(body=f"<?xml version='1.0'?>{text}".encode(), content_type="application/xml")
+
+
+def fill_site(site: Site, base: str, pages: int) -> GeneratedRoutes:
+    routes = GeneratedRoutes(base, pages)
+    sitemaps = range(0, pages, SITEMAP_SIZE)
+    for index, start in enumerate(sitemaps):
+        numbers = range(start, min(start + SITEMAP_SIZE, pages))
+        urls = "".join(f"<url><loc>{base}/a/{n}.html</loc></url>" for n in numbers)
+        routes[f"/sitemaps/{index}.xml"] = _xml(f"<urlset xmlns='{SITEMAP_NS}'>{urls}</urlset>")
+    entries = "".join(f"<sitemap><loc>{base}/sitemaps/{i}.xml</loc></sitemap>" for i in range(len(sitemaps)))
+    routes["/sitemap.xml"] = _xml(f"<sitemapindex xmlns='{SITEMAP_NS}'>{entries}</sitemapindex>")
+    routes["/robots.txt"] = Route(body=f"User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n".encode(),
+                                  content_type="text/plain")
+    site.routes = routes
+    return routes
+
+
+@attrs.frozen
+class Sample:
+    seconds: float
+    served: int
+    crawler_cpu: float
+    crawler_rss: int
+    workers_rss: int
+
+
+class Sampler(threading.Thread):
+    def __init__(self, pid: int, routes: GeneratedRoutes) -> None:
+        super().__init__(name="growth-sampler", daemon=True)
+        self.pid = pid
+        self.routes = routes
+        self.samples: list[Sample] = []
+        self.stopping = threading.Event()
+        self.started = time.monotonic()
+
+    def run(self) -> None:
+        while not self.stopping.wait(SAMPLE_EVERY):
+            stat = _proc_stat(self.pid)
+            if stat is None:
+                return
+            workers = [int(e) for e in os.listdir("/proc")
+                       if e.isdigit() and (_proc_stat(int(e)) or (0,))[0] == self.pid]
+            self.samples.append(Sample(time.monotonic() - self.started, self.routes.articles_served, stat[1],
+                                       _proc_field(self.pid, "status", "VmRSS:"),
+                                       sum(_proc_field(w, "status", "VmRSS:") for w in workers)))
+
+
+@attrs.frozen
+class Quarter:
+    number: int
+    pages: int
+    cpu_ms_per_page: float
+    rss_mib: float
+    workers_rss_mib: float
+
+
+def quarters(samples: Sequence[Sample], pages: int) -> list[Quarter]:
+    """Cut the samples at 25/50/75/100% of the pages served (the last sample for the last)."""
+    result, previous = [], samples[0]
+    for number in range(1, 5):
+        goal = pages * number // 4
+        end = next((s for s in samples if s.served >= goal), samples[-1])
+        served = end.served - previous.served
+        cpu_ms = 1000 * (end.crawler_cpu - previous.crawler_cpu) / max(1, served)
+        workers = max(s.workers_rss for s in samples if s.seconds <= end.seconds)
+        result.append(Quarter(number, served, cpu_ms, end.crawler_rss / MIB, workers / MIB))
+        previous = end
+    return result
+
+
+def run(pages: int, folder: Path) -> dict[str, object]:
+    site = Site()
+    with serving(site) as base:
+        routes = fill_site(site, base, pages)
+        command = crawl_command(folder, {"sitemaps": f"{base}/sitemap.xml"}, CRAWL_SETTINGS, overwrite=True)
+        started = time.monotonic()
+        process = subprocess.Popen(command, env=crawl_environment(), cwd=Path(__file__).resolve().parents[1],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sampler = Sampler(process.pid, routes)
+        sampler.start()
+        process.wait()
+        sampler.stopping.set()
+        sampler.join()
+        seconds = time.monotonic() - started
+    articles = sum(1 for _ in (folder / "articles.jsonl").open(encoding="utf-8"))
+    cut = quarters(sampler.samples, pages)
+    steady = next(s for s in sampler.samples if s.served >= pages // 4)
+    growth = sampler.samples[-1].crawler_rss - steady.crawler_rss
+    peak_total = max(s.crawler_rss + s.workers_rss for s in sampler.samples)
+    return {"pages": pages, "articles": articles, "seconds": round(seconds, 1), "exit": process.returncode,
+            "quarters": [attrs.asdict(q) for q in cut],
+            "cpu_ratio_q4_q2": cut[3].cpu_ms_per_page / cut[1].cpu_ms_per_page,
+            "rss_growth_bytes_per_article": growth / max(1, articles - steady.served),
+            "peak_crawler_plus_workers_mib": peak_total / MIB}
+
+
+def report(result: dict[str, object]) -> tuple[str, list[str]]:
+    lines = [f"{result['pages']} distinct pages: {result['articles']} articles written in {result['seconds']} s "
+             f"(exit status {result['exit']})", "",
+             "| quarter | pages | Scrapy CPU ms/page | Scrapy RSS at end (MiB) | workers RSS, peak (MiB) |",
+             "|---:|---:|---:|---:|---:|"]
+    for q in result["quarters"]:  # type: ignore[attr-defined]
+        lines.append(f"| {q['number']} | {q['pages']} | {q['cpu_ms_per_page']:.2f} | {q['rss_mib']:.0f} | "
+                     f"{q['workers_rss_mib']:.0f} |")
+    ratio, growth = result["cpu_ratio_q4_q2"], result["rss_growth_bytes_per_article"]
+    total = result["peak_crawler_plus_workers_mib"]
+    lines += ["", f"- CPU per page, last quarter / second quarter: {ratio:.2f} (target <= 1.10)",
+              f"- Scrapy RSS growth over the last three quarters (the first holds the start-up): {growth / KIB:.2f} "
+              "KiB per article (target <= 1)",
+              f"- crawler plus workers, peak RSS: {total:.0f} MiB (target <= 300 at 10,000 pages)"]
+    missed = []
+    if ratio > 1.10:  # type: ignore[operator]
+        missed.append("CPU per page grew")
+    if growth > KIB:  # type: ignore[operator]
+        missed.append("RSS grew")
+    if result["pages"] <= 10_000 and total > 300:  # type: ignore[operator]
+        missed.append("memory over 300 MiB")
+    if result["articles"] != result["pages"]:
+        missed.append("articles missing")
+    return "\n".join(lines), missed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.crawl_growth", description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--json", metavar="FILE", help="also write every figure here")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        result = run(args.pages, Path(folder))
+    text, missed = report(result)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=1), encoding="utf-8")
+    if missed:
+        print("MISSED: " + ", ".join(missed))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
