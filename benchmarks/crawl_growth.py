@@ -3,7 +3,7 @@
 ``benchmarks.crawl_speed`` cycles the real AEB pages, so after the first copies no new paragraph
 appears and state that grows with every distinct page stays hidden. Here every page is distinct,
 as on a real site: each article has its own paragraphs (seeded random prose), its own headline and
-byline, and the chrome its site repeats on every page (navigation, a newsletter promo inside the
+byline, and the chrome its site repeats on every page (navigation, a standing line inside the
 story, a footer). The pages are generated on request by a loopback server behind a robots.txt and a
 sitemap index of 100-URL sitemaps, and ``scrapy crawl news`` runs once, as shipped (cleaning on).
 
@@ -44,7 +44,8 @@ WORDS = ("council harbour residents budget minister election market prices worke
          "research university students teachers housing rents tenants landlord planning permission road "
          "traffic cyclists safety health doctors patients waiting list funding plan vote debate opposition "
          "government spokesman statement evening morning week month year decision project works contract").split()
-PROMO = "Sign up for the Growth Gazette morning briefing and get the day's top stories in your inbox."
+PROMO = "The Growth Gazette is an independent newsroom, owned by its readers since 1921."
+"""A standing line on every page that no built-in rule names: the site-boilerplate learner's work."""
 CRAWL_SETTINGS = {"AUTOTHROTTLE_ENABLED": "false", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "32",
                   "CONCURRENT_REQUESTS_PER_DOMAIN": "32", "LOG_LEVEL": "WARNING", "MAX_PAGES_PER_SITE": "0"}
 
@@ -182,13 +183,16 @@ def run(pages: int, folder: Path) -> dict[str, object]:
         seconds = time.monotonic() - started
     articles = sum(1 for _ in (folder / "articles.jsonl").open(encoding="utf-8"))
     cut = quarters(sampler.samples, pages)
+    first = next(s for s in sampler.samples if s.served > 0)
     steady = next(s for s in sampler.samples if s.served >= pages // 4)
-    growth = sampler.samples[-1].crawler_rss - steady.crawler_rss
+    end = next((s for s in sampler.samples if s.served >= pages), sampler.samples[-1])
+    growth = end.crawler_rss - steady.crawler_rss
     peak_total = max(s.crawler_rss + s.workers_rss for s in sampler.samples)
     return {"pages": pages, "articles": articles, "seconds": round(seconds, 1), "exit": process.returncode,
             "quarters": [attrs.asdict(q) for q in cut],
             "cpu_ratio_q4_q2": cut[3].cpu_ms_per_page / cut[1].cpu_ms_per_page,
-            "rss_growth_bytes_per_article": growth / max(1, articles - steady.served),
+            "rss_growth_bytes_per_article": growth / max(1, end.served - steady.served),
+            "rss_at_first_page_mib": first.crawler_rss / MIB, "rss_at_end_mib": end.crawler_rss / MIB,
             "peak_crawler_plus_workers_mib": peak_total / MIB}
 
 
@@ -204,7 +208,8 @@ def report(result: dict[str, object]) -> tuple[str, list[str]]:
     total = result["peak_crawler_plus_workers_mib"]
     lines += ["", f"- CPU per page, last quarter / second quarter: {ratio:.2f} (target <= 1.10)",
               f"- Scrapy RSS growth over the last three quarters (the first holds the start-up): {growth / KIB:.2f} "
-              "KiB per article (target <= 1)",
+              f"KiB per article (target <= 1); from the first page to the last: {result['rss_at_first_page_mib']:.0f} "
+              f"to {result['rss_at_end_mib']:.0f} MiB",
               f"- crawler plus workers, peak RSS: {total:.0f} MiB (target <= 300 at 10,000 pages)"]
     missed = []
     if ratio > 1.10:  # type: ignore[operator]

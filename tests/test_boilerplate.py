@@ -62,3 +62,28 @@ def test_command_line_learns_across_a_folder(tmp_path, capsys):
     streamed = tmp_path / "streamed.jsonl"
     assert main([str(pages), "-o", str(streamed), "--no-site-boilerplate"]) == 0
     assert all(PROMO in json.loads(line)["articleBody"] for line in streamed.read_text().splitlines())
+
+
+def test_memory_stays_bounded_over_thousands_of_distinct_pages():
+    """Every page brings 20 lines never seen again; the learner forgets them a window later, and
+    still learns the promo every page carries."""
+    learner = BoilerplateLearner()
+    sizes = []
+    for number in range(3000):
+        own = [f"Page {number} line {i} tells its own part of the story in its own words." for i in range(20)]
+        learner.observe(_record("gazette.example", number, [*own, PROMO]))
+        if number % 500 == 499:
+            sizes.append(len(learner.sites["gazette.example"].counts))
+    bound = (learner.window + 1) * 23  # a window of pages, each with its own 22 lines, plus the promo
+    assert max(sizes) <= bound, sizes
+    cleaned = learner.apply(_record("gazette.example", 3001, [PROMO]))
+    assert PROMO not in cleaned["articleBody"]
+    assert learner.learned("gazette.example") == {PROMO: 3000}
+
+
+def test_a_line_on_a_few_pages_early_is_forgotten_not_learned():
+    learner = BoilerplateLearner()
+    for number in range(500):
+        learner.observe(_record("gazette.example", number, [QUOTE] if number < 3 else []))
+    assert not learner.is_boilerplate("gazette.example", QUOTE)
+    assert learner.learned("gazette.example") == {}

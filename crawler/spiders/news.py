@@ -40,6 +40,7 @@ DEPTH = "newsclean_depth"
 DISCOVER_FEEDS = "newsclean_discover_feeds"
 LISTED = "newsclean_listed"
 """Request meta: the publication date a feed or sitemap gave the page (the date window used it)."""
+LISTING_PRIORITY = -1
 PROBE = "newsclean_probe"
 """Request meta: a well-known path ``site=`` looks for, which a site need not have."""
 WELL_KNOWN_SITEMAPS = ("/sitemap.xml", "/news-sitemap.xml")
@@ -116,7 +117,10 @@ class NewsSpider(scrapy.Spider):
 
     def _request(self, url: str, callback: Any, site: int, *, listing: bool = False, depth: int = 0,
                  listed: datetime | None = None, **meta: Any) -> Request:
-        return Request(url, callback=callback, errback=self.failed,
+        # A feed or sitemap waits until the pages already listed are fetched: the frontier then holds
+        # about one listing's pages at a time, not every listing's at once.
+        priority = LISTING_PRIORITY if callback in (self.parse_feed, self.parse_sitemap) else 0
+        return Request(url, callback=callback, errback=self.failed, priority=priority,
                        meta={SITE: site, DEPTH: depth, LISTING: listing, LISTED: listed, **meta})
 
     def _discovered(self, url: str, callback: Any, site: int, *, listing: bool = False, depth: int = 0,
