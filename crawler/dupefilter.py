@@ -3,8 +3,9 @@
 Scrapy's job-directory dupefilter records a request as seen when it is scheduled; a crawl killed
 while requests are in flight resumes with those URLs "seen" but never finished, so they are lost.
 This filter instead resumes from what the crawl *finished*: every URL with a final line in the
-outcomes file (an article only when its record is in the output too). Listing pages (start
-pages, feeds, sitemaps) are always fetched again, so unfinished URLs are found again.
+outcomes file (an article only when its record is in the output too). Everything else the job had
+discovered is scheduled again from its frontier journal (``crawler/frontier.py``), and its entry
+points (start pages, feeds, sitemaps) are fetched again for what is new.
 """
 
 from __future__ import annotations
