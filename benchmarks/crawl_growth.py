@@ -190,7 +190,7 @@ def run(pages: int, folder: Path) -> dict[str, object]:
     peak_total = max(s.crawler_rss + s.workers_rss for s in sampler.samples)
     return {"pages": pages, "articles": articles, "seconds": round(seconds, 1), "exit": process.returncode,
             "quarters": [attrs.asdict(q) for q in cut],
-            "cpu_ratio_q4_q2": cut[3].cpu_ms_per_page / cut[1].cpu_ms_per_page,
+            "cpu_ratio_q4_q2": cut[3].cpu_ms_per_page / cut[1].cpu_ms_per_page if cut[1].cpu_ms_per_page else None,
             "rss_growth_bytes_per_article": growth / max(1, end.served - steady.served),
             "rss_at_first_page_mib": first.crawler_rss / MIB, "rss_at_end_mib": end.crawler_rss / MIB,
             "peak_crawler_plus_workers_mib": peak_total / MIB}
@@ -206,13 +206,14 @@ def report(result: dict[str, object]) -> tuple[str, list[str]]:
                      f"{q['workers_rss_mib']:.0f} |")
     ratio, growth = result["cpu_ratio_q4_q2"], result["rss_growth_bytes_per_article"]
     total = result["peak_crawler_plus_workers_mib"]
-    lines += ["", f"- CPU per page, last quarter / second quarter: {ratio:.2f} (target <= 1.10)",
+    shown = "n/a (too few samples)" if ratio is None else f"{ratio:.2f}"
+    lines += ["", f"- CPU per page, last quarter / second quarter: {shown} (target <= 1.10)",
               f"- Scrapy RSS growth over the last three quarters (the first holds the start-up): {growth / KIB:.2f} "
               f"KiB per article (target <= 1); from the first page to the last: {result['rss_at_first_page_mib']:.0f} "
               f"to {result['rss_at_end_mib']:.0f} MiB",
               f"- crawler plus workers, peak RSS: {total:.0f} MiB (target <= 300 at 10,000 pages)"]
     missed = []
-    if ratio > 1.10:  # type: ignore[operator]
+    if ratio is None or ratio > 1.10:  # type: ignore[operator]
         missed.append("CPU per page grew")
     if growth > KIB:  # type: ignore[operator]
         missed.append("RSS grew")
