@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run clean-examples test lint benchmark baseline
+.PHONY: setup run clean-examples test lint benchmark baseline system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,13 @@ clean-examples: setup
 lint: setup
 	$(BIN)/ruff check cleaners crawler benchmarks tests
 
-test: lint
+# Debian packages the tests need: a real redis-server for the many-workers tests (tests start and
+# stop their own, on a loopback port). Installed with apt-get when missing (CI runs as root).
+system-deps:
+	@command -v redis-server >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
+test: lint system-deps
 	$(BIN)/python -m pytest
 	$(BIN)/python -m benchmarks.quality --extractors newsclean --gate benchmarks/baseline.json > /dev/null
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,21 +56,25 @@ class CollectedIndex:
     @classmethod
     def from_files(cls, paths: Iterable[Path]) -> CollectedIndex:
         index = cls()
-        for path in paths:
-            if path.is_file():
-                index._load(path)
+        for record in cls.records(paths):
+            index.add(record)
         return index
 
-    def _load(self, path: Path) -> None:
-        with path.open(encoding="utf-8", errors="replace") as lines:
-            for number, line in enumerate(lines, 1):
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    logger.warning("%s line %d is not valid JSON; skipped", path, number)
-                    continue
-                if isinstance(record, dict) and "error" not in record:
-                    self.add(record)
+    @staticmethod
+    def records(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
+        """The article records of JSONL files (failure records and bad lines skipped)."""
+        for path in paths:
+            if not path.is_file():
+                continue
+            with path.open(encoding="utf-8", errors="replace") as lines:
+                for number, line in enumerate(lines, 1):
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        logger.warning("%s line %d is not valid JSON; skipped", path, number)
+                        continue
+                    if isinstance(record, dict) and "error" not in record:
+                        yield record
 
     def add(self, record: dict[str, Any]) -> None:
         for address in (record.get("url"), record.get("canonicalUrl")):
@@ -81,6 +85,13 @@ class CollectedIndex:
 
     def has_url(self, url: str) -> bool:
         return key64(url_key(url)) in self.urls
+
+    def claim(self, record: dict[str, Any]) -> str | None:
+        """Why the record repeats an article already collected, or None after adding it."""
+        if reason := self.duplicate_reason(record):
+            return reason
+        self.add(record)
+        return None
 
     def duplicate_reason(self, record: dict[str, Any]) -> str | None:
         for name, address in (("URL", record.get("url")), ("canonical URL", record.get("canonicalUrl"))):

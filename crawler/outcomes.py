@@ -26,6 +26,11 @@ logger = logging.getLogger(__name__)
 url_outcome = object()
 """Signal: ``url_outcome(url, outcome, reason=None, status=None, final_url=None)``."""
 
+request_done = object()
+"""Signal: ``request_done(request)``: everything the request led to is recorded (its outcome line,
+and the requests it discovered are scheduled). A shared frontier acknowledges it then; a page that
+gives an item is acknowledged by the item signals instead."""
+
 
 class Outcome(StrEnum):
     ARTICLE = "article"

@@ -16,12 +16,17 @@ from pathlib import Path
 from typing import Any, Self
 
 import attrs
+from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy_redis.connection import get_redis_from_settings
 
 from cleaners import ChromeRules, CleanOptions
 from cleaners.boilerplate import BoilerplateLearner
 from cleaners.options import DEFAULT_MAX_BYTES
 from cleaners.worker import clean_to_record, init_worker
+from crawler.cluster.keys import ClusterKeys
+from crawler.cluster.scheduler import worker_name
+from crawler.cluster.shared import SharedCollectedIndex
 from crawler.collected import CollectedIndex, appended_jsonl_outputs
 from crawler.discovery import in_window, parse_when
 from crawler.items import CrawledPage
@@ -121,23 +126,39 @@ class SiteBoilerplatePipeline:
 
 class DuplicatesPipeline:
     """Drops an article whose URL, canonical URL or body fingerprint was already collected, in
-    this crawl or in the output file an earlier crawl wrote (incremental crawling)."""
+    this crawl or in the output file an earlier crawl wrote (incremental crawling). With
+    ``REDIS_URL`` the index is shared by every worker of the crawl (``crawler.cluster.shared``)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.index = CollectedIndex()
+        self.index: CollectedIndex | SharedCollectedIndex = CollectedIndex()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.index = CollectedIndex.from_files(appended_jsonl_outputs(self.crawler))
+        outputs = appended_jsonl_outputs(self.crawler)
+        if self.crawler.settings.get("REDIS_URL"):
+            assert self.crawler.spider is not None
+            settings = self.crawler.settings
+            self.index = SharedCollectedIndex(get_redis_from_settings(settings),
+                                              ClusterKeys.of(settings, self.crawler.spider.name),
+                                              worker_name(self.crawler), settings.getfloat("LEASE_SECONDS"))
+            for record in CollectedIndex.records(outputs):
+                self.index.add(record)
+            self.crawler.signals.connect(self._written, signal=signals.item_scraped)
+        else:
+            self.index = CollectedIndex.from_files(outputs)
+
+    def _written(self, item: Any) -> None:
+        """The feed wrote the article: its keys are collected for good."""
+        if isinstance(item, dict):
+            self.index.add(item)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, dict):
             return item
-        if reason := self.index.duplicate_reason(item):
+        if reason := self.index.claim(item):
             raise Rejected(Outcome.DUPLICATE, reason)
-        self.index.add(item)
         return item

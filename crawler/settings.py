@@ -44,7 +44,7 @@ ALLOWED_PRIVATE_HOSTS: list[str] = []
 # Articles go here (JSON Lines, appended across runs so a second crawl skips what it has) unless
 # the command line names feeds: `-o FILE` appends elsewhere, `-O FILE` overwrites.
 NEWS_DEFAULT_FEED = "output/articles.jsonl"
-ADDONS = {"crawler.addons.DefaultArticleFeed": 0}
+ADDONS = {"crawler.addons.DefaultArticleFeed": 0, "crawler.addons.RedisFrontier": 0}
 FEED_EXPORT_ENCODING = "utf-8"
 # One line per URL the crawl touched: article, not-article, duplicate, http-error... (empty: off).
 OUTCOMES_FILE = "output/outcomes.jsonl"
@@ -62,6 +62,20 @@ CLEANER_RULES: list[str] = []
 # Paragraphs found repeated across a site's pages are dropped as chrome; what was learned is
 # written here as a chrome-rules file you can review and pass back with CLEANER_RULES (empty: off).
 LEARNED_RULES_FILE = "output/learned-rules.toml"
+
+# -- Many workers, one frontier (crawler/cluster) ----------------------------------------------------
+# Set REDIS_URL (redis://[:password@]host:port/db) and run the same command on every worker: the
+# frontier, request filter, collected-article index and page counts are then shared in Redis.
+REDIS_URL = None
+# Keys are REDIS_KEY_PREFIX:spider:...; two crawls on one Redis need two prefixes.
+REDIS_KEY_PREFIX = "newsclean"
+# This worker's name in Redis (default host-pid).
+REDIS_WORKER_NAME = None
+# A request a worker took goes back to the queue this long after its worker stopped renewing it.
+LEASE_SECONDS = 60
+# A worker closes once the frontier has been empty, with no lease outstanding, this long (s);
+# 0: run as a service that waits for new seeds.
+MAX_IDLE_TIME_BEFORE_CLOSE = 10
 
 # -- Recording and replay --------------------------------------------------------------------------
 # A vcrpy cassette to replay (and, with VCR_RECORD_MODE once/new_episodes/all, record) the crawl.

@@ -24,12 +24,13 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from cleaners.keys import key64
+from crawler.cluster.shared import SharedDiscovery, shared_discovery
 from crawler.discovery import Listed, in_window, parse_feed, parse_sitemap
 from crawler.failures import failure_outcome
 from crawler.frontier import Discovered, FrontierJournal
 from crawler.incremental import LISTING
 from crawler.items import CrawledPage
-from crawler.outcomes import Outcome, url_outcome
+from crawler.outcomes import Outcome, request_done, url_outcome
 from crawler.plan import CrawlPlan, PlanError, SitePlan, plan_from_arguments
 from crawler.responses import page_from_response, requested_url
 
@@ -63,6 +64,8 @@ class NewsSpider(scrapy.Spider):
         """Keys (``key64``) of the URLs discovered so far: requested, or refused before fetching."""
         self._pages_per_site: Counter[int] = Counter()
         self._journal: FrontierJournal | None = None
+        self._shared: SharedDiscovery | None = None
+        """With ``REDIS_URL``: the discovered set, page counts and seeding, shared by every worker."""
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -74,9 +77,14 @@ class NewsSpider(scrapy.Spider):
         # Entry points are fetched again when a job resumes: they are where new articles appear, and
         # a link to one found during the crawl is not fetched twice.
         self._entry_urls = {r.url for r in requests}
+        if self.settings.get("REDIS_URL"):
+            self._shared = shared_discovery(self.crawler)
+            if not self._shared.claim_seeding():
+                logger.info("the frontier in Redis is already seeded: this worker joins it")
+                return
         for request in requests:
             yield request.replace(dont_filter=True)
-        self._journal = FrontierJournal.in_job(job_dir(self.settings))
+        self._journal = None if self._shared else FrontierJournal.in_job(job_dir(self.settings))
         if self._journal is not None:
             for request in self._replayed(self._journal):
                 yield request
@@ -130,19 +138,30 @@ class NewsSpider(scrapy.Spider):
         if not self._first_sight(url):
             return
         limit = self.settings.getint("MAX_PAGES_PER_SITE")
-        if limit and self._pages_per_site[site] >= limit:
+        if not self._take_page(site, limit):
             self._refuse(url, site, Outcome.PAGE_LIMIT, f"the site reached MAX_PAGES_PER_SITE ({limit}); not fetched")
             return
-        self._pages_per_site[site] += 1
         if self._journal is not None:
             self._journal.add(Discovered(url=url, site=site, callback=callback.__name__, depth=depth,
                                          listing=listing, listed=listed))
         yield self._request(url, callback, site, listing=listing, depth=depth, listed=listed)
 
+    def _take_page(self, site: int, limit: int) -> bool:
+        """Count a page against its site's ``MAX_PAGES_PER_SITE`` (0: no limit); False past it."""
+        if self._shared is not None:
+            return self._shared.take_page(site, limit)
+        if limit and self._pages_per_site[site] >= limit:
+            return False
+        self._pages_per_site[site] += 1
+        return True
+
     def _first_sight(self, url: str) -> bool:
-        """True the first time a URL is discovered (an entry point is never discovered again)."""
+        """True the first time a URL is discovered (an entry point is never discovered again), by
+        this crawl or, with ``REDIS_URL``, by any of its workers."""
         if url in self._entry_urls:
             return False
+        if self._shared is not None:
+            return self._shared.first_sight(url)
         key = key64(url)
         if key in self._seen:
             return False
@@ -240,6 +259,7 @@ class NewsSpider(scrapy.Spider):
         result = failure_outcome(failure.value, probe=bool(request.meta.get(PROBE)))
         self._outcome(requested_url(request), result.outcome, result.reason, status=result.status,
                       final_url=request.url)
+        self.crawler.signals.send_catch_log(request_done, request=request)
 
     def _outcome(self, url: str, outcome: Outcome, reason: str | None = None, status: int | None = None,
                  final_url: str | None = None) -> None:

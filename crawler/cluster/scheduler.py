@@ -1,0 +1,123 @@
+"""scrapy-redis's scheduler over the leased queue and a shared request filter.
+
+Each request a worker takes stays leased to it until ``request_done`` (or an item signal) says its
+outcome is recorded; meanwhile the worker renews the leases it holds every third of
+``LEASE_SECONDS``. A worker that dies stops renewing, and its leases go back to the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from typing import Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
+from scrapy_redis.connection import get_redis_from_settings
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet.task import LoopingCall
+
+from crawler.cluster.keys import ClusterKeys
+from crawler.cluster.queue import LEASE, LeasedPriorityQueue
+from crawler.outcomes import request_done
+
+logger = logging.getLogger(__name__)
+
+
+def worker_name(crawler: Crawler) -> str:
+    return crawler.settings.get("REDIS_WORKER_NAME") or f"{socket.gethostname()}-{os.getpid()}"
+
+
+class SharedRequestFilter(RFPDupeFilter):
+    """scrapy-redis's filter (one Redis set, ``SADD`` says whether a request is new), keyed by the
+    first 16 bytes of Scrapy's own request fingerprint: half the size of scrapy-redis's hex SHA1,
+    and the same notion of "same request" as the rest of the crawl. Never cleared on close: the
+    crawl outlives any one worker."""
+
+    def __init__(self, server: Any, key: str, crawler: Crawler) -> None:
+        super().__init__(server, key, debug=crawler.settings.getbool("DUPEFILTER_DEBUG"))
+        self.fingerprinter = crawler.request_fingerprinter
+
+    def request_fingerprint(self, request: Request) -> bytes:  # type: ignore[override]
+        return self.fingerprinter.fingerprint(request)[:16]
+
+    def close(self, reason: str = "") -> None:
+        return
+
+
+class LeasingScheduler(Scheduler):
+    def __init__(self, server: Any, crawler: Crawler) -> None:
+        super().__init__(server, persist=True)
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.worker = worker_name(crawler)
+        self.lease_seconds = crawler.settings.getfloat("LEASE_SECONDS")
+        self.held: set[str] = set()
+        self._renewal = LoopingCall(self._renew)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        server = get_redis_from_settings(crawler.settings)
+        scheduler = cls(server, crawler)
+        crawler.signals.connect(scheduler._item_done, signal=signals.item_scraped)
+        crawler.signals.connect(scheduler._item_done, signal=signals.item_dropped)
+        crawler.signals.connect(scheduler._item_done, signal=signals.item_error)
+        crawler.signals.connect(scheduler._request_done, signal=request_done)
+        return scheduler
+
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.keys = ClusterKeys.of(self.crawler.settings, spider.name)
+        self.queue = LeasedPriorityQueue(self.server, spider, self.keys.queue, keys=self.keys, worker=self.worker,
+                                         lease_seconds=self.lease_seconds)
+        self.df = SharedRequestFilter(self.server, self.keys.dupefilter, self.crawler)
+        self._renewal.start(max(1.0, self.lease_seconds / 3), now=True)
+        logger.info("worker %s joined the frontier %s in Redis: %d queued, %d leased", self.worker,
+                    self.keys.base, len(self.queue), self.queue.leased())
+
+    def close(self, reason: str) -> None:
+        if self._renewal.running:
+            self._renewal.stop()
+
+    def enqueue_request(self, request: Request) -> bool:
+        lease = request.meta.get(LEASE)
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            if lease:  # a redirect to a URL already scheduled: nothing more to do for this one
+                self._ack([lease])
+            return False
+        self.queue.push(request)
+        if lease:
+            self.held.discard(lease)
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self) -> Request | None:
+        request = self.queue.pop()
+        if request is not None:
+            self.held.add(request.meta[LEASE])
+            if self.stats:
+                self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def has_pending_requests(self) -> bool:
+        return len(self.queue) > 0
+
+    def _item_done(self, item: Any, response: Response | None = None, **kwargs: Any) -> None:
+        if response is not None and response.request is not None:
+            self._request_done(response.request)
+
+    def _request_done(self, request: Request) -> None:
+        if lease := request.meta.get(LEASE):
+            self._ack([lease])
+
+    def _ack(self, leases: list[str]) -> None:
+        self.queue.ack(leases)
+        self.held.difference_update(leases)
+
+    def _renew(self) -> None:
+        self.queue.renew(sorted(self.held))
