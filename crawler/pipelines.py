@@ -18,12 +18,12 @@ from typing import Any, Self
 import attrs
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy_redis.connection import get_redis_from_settings
 
 from cleaners import ChromeRules, CleanOptions
 from cleaners.boilerplate import BoilerplateLearner
 from cleaners.options import DEFAULT_MAX_BYTES
 from cleaners.worker import clean_to_record, init_worker
+from crawler.cluster.connection import redis_client
 from crawler.cluster.keys import ClusterKeys
 from crawler.cluster.scheduler import worker_name
 from crawler.cluster.shared import SharedCollectedIndex
@@ -142,7 +142,7 @@ class DuplicatesPipeline:
         if self.crawler.settings.get("REDIS_URL"):
             assert self.crawler.spider is not None
             settings = self.crawler.settings
-            self.index = SharedCollectedIndex(get_redis_from_settings(settings),
+            self.index = SharedCollectedIndex(redis_client(settings),
                                               ClusterKeys.of(settings, self.crawler.spider.name),
                                               worker_name(self.crawler), settings.getfloat("LEASE_SECONDS"))
             for record in CollectedIndex.records(outputs):

@@ -1,7 +1,7 @@
 """A real ``redis-server`` on a free loopback port, started for a test and stopped after it.
 
-Debian's ``redis-server`` package (``.ci/run`` installs it). No persistence: the server's data
-lives as long as the test. ``stop()`` and ``start()`` again on the same port stand in for a Redis
+Debian's ``redis-server`` package (``.ci/run`` installs it). Without ``persistent`` the server's
+data lives as long as the process. ``stop()`` and ``start()`` again on the same port stand in for a Redis
 that goes down and comes back mid-crawl.
 """
 
@@ -26,8 +26,11 @@ def _free_port() -> int:
 
 
 class RedisServer:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, persistent: bool = False) -> None:
         self.folder = folder
+        self.persistent = persistent
+        """Log every write to an append-only file, as a production Redis for a crawl should, so a
+        server killed and started again comes back with the crawl's state."""
         self.port = _free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -40,7 +43,8 @@ class RedisServer:
         if binary is None:
             raise RuntimeError("redis-server is not installed (Debian: apt-get install redis-server; .ci/run does)")
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "yes" if self.persistent else "no", "--appendfsync", "always",
              "--dir", str(self.folder), "--protected-mode", "yes"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = redis.Redis.from_url(self.url)
@@ -62,9 +66,9 @@ class RedisServer:
 
 
 @contextmanager
-def redis_server() -> Iterator[RedisServer]:
+def redis_server(persistent: bool = False) -> Iterator[RedisServer]:
     with tempfile.TemporaryDirectory() as folder:
-        server = RedisServer(Path(folder))
+        server = RedisServer(Path(folder), persistent)
         server.start()
         try:
             yield server

@@ -28,7 +28,7 @@ CONCURRENT = 4
 @pytest.fixture()
 def cluster(tmp_path):
     site = Site()
-    with serving(site) as base, redis_server() as server:
+    with serving(site) as base, redis_server(persistent=True) as server:
         build_site(site, base)
         yield base, server, tmp_path
 
@@ -85,3 +85,23 @@ def test_two_workers_never_write_the_same_article(cluster):
     urls = _collected([folder / "worker-a", folder / "worker-b"])
     assert set(urls) == set(article_urls(base))
     assert max(urls.values()) == 1
+
+
+def test_redis_killed_and_restarted_mid_crawl_the_crawl_finishes_with_nothing_lost(cluster):
+    base, server, folder = cluster
+    out = folder / "worker-a"
+    worker = _start(base, server.url, out)
+    deadline = time.monotonic() + 60
+    while _lines(out / "articles.jsonl") < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server.stop()
+    time.sleep(2)
+    server.start()
+    assert worker.wait(timeout=120) == 0
+    urls = _collected([out])
+    assert set(urls) == set(article_urls(base))
+    assert max(urls.values()) == 1
+    log = (folder / "worker-a.log").read_text("utf-8", errors="replace")
+    assert "Traceback" not in log
+    assert log.count("is unreachable") == 1, "said once, not once per command"
+    assert log.count("answers again") == 1

@@ -15,11 +15,11 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
-from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
+from crawler.cluster.connection import redis_client
 from crawler.cluster.keys import ClusterKeys
 from crawler.cluster.queue import LEASE, LeasedPriorityQueue
 from crawler.outcomes import request_done
@@ -60,7 +60,7 @@ class LeasingScheduler(Scheduler):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        server = get_redis_from_settings(crawler.settings)
+        server = redis_client(crawler.settings)
         scheduler = cls(server, crawler)
         crawler.signals.connect(scheduler._item_done, signal=signals.item_scraped)
         crawler.signals.connect(scheduler._item_done, signal=signals.item_dropped)

@@ -14,9 +14,9 @@ from typing import Any
 
 from redis import Redis
 from scrapy.crawler import Crawler
-from scrapy_redis.connection import get_redis_from_settings
 
 from cleaners.keys import key64
+from crawler.cluster.connection import redis_client
 from crawler.cluster.keys import ClusterKeys
 from crawler.cluster.scheduler import worker_name
 from crawler.collected import url_key
@@ -124,5 +124,5 @@ class SharedCollectedIndex:
 
 def shared_discovery(crawler: Crawler) -> SharedDiscovery:
     assert crawler.spider is not None
-    return SharedDiscovery(get_redis_from_settings(crawler.settings),
+    return SharedDiscovery(redis_client(crawler.settings),
                            ClusterKeys.of(crawler.settings, crawler.spider.name), worker_name(crawler))
