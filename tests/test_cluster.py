@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -33,10 +34,12 @@ def cluster(tmp_path):
         yield base, server, tmp_path
 
 
-def _start(base: str, redis_url: str, out: Path) -> subprocess.Popen[bytes]:
+def _start(base: str, redis_url: str, out: Path, slow: bool = False) -> subprocess.Popen[bytes]:
+    """A worker; ``slow``: one page at a time with a pause, so one worker alone takes 15 s or more."""
+    pace = {"DOWNLOAD_DELAY": "0.5", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"} if slow else {}
     command = crawl_command(out, {"sitemaps": f"{base}/sitemap.xml"},
                             {"REDIS_URL": redis_url, "LEASE_SECONDS": "3", "MAX_IDLE_TIME_BEFORE_CLOSE": "2",
-                             "CONCURRENT_REQUESTS": str(CONCURRENT), "REDIS_WORKER_NAME": out.name})
+                             "CONCURRENT_REQUESTS": str(CONCURRENT), "REDIS_WORKER_NAME": out.name, **pace})
     log = (out.parent / f"{out.name}.log").open("ab")
     return subprocess.Popen(command, cwd=ROOT, env=crawl_environment(), stdout=subprocess.DEVNULL, stderr=log,
                             start_new_session=True)
@@ -105,3 +108,45 @@ def test_redis_killed_and_restarted_mid_crawl_the_crawl_finishes_with_nothing_lo
     assert "Traceback" not in log
     assert log.count("is unreachable") == 1, "said once, not once per command"
     assert log.count("answers again") == 1
+
+
+def test_a_late_worker_takes_a_share_and_status_and_merge_report_the_cluster(cluster):
+    base, server, folder = cluster
+    first, late = folder / "worker-a", folder / "worker-b"
+    a = _start(base, server.url, first, slow=True)
+    while _lines(first / "articles.jsonl") < 1:
+        time.sleep(0.05)
+    b = _start(base, server.url, late, slow=True)
+    status = subprocess.run([sys.executable, "-m", "crawler.cluster", "status", "--redis-url", server.url],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "frontier newsclean:news:" in status and "worker-a |" in status
+    assert [w.wait(timeout=180) for w in (a, b)] == [0, 0]
+    assert _lines(late / "articles.jsonl") > 0, "the late worker took a share of the frontier"
+    merged = folder / "all.jsonl"
+    subprocess.run([sys.executable, "-m", "crawler.cluster", "merge", str(merged), str(first / "articles.jsonl"),
+                    str(late / "articles.jsonl")], cwd=ROOT, check=True, timeout=60)
+    urls = [json.loads(line)["url"] for line in merged.read_text("utf-8").splitlines()]
+    assert sorted(urls) == sorted(article_urls(base))
+
+
+def test_a_worker_run_as_a_service_fetches_seeds_added_while_it_runs(cluster):
+    base, server, folder = cluster
+    out = folder / "service"
+    command = crawl_command(out, {"urls": f"{base}/news/1.html"},
+                            {"REDIS_URL": server.url, "MAX_IDLE_TIME_BEFORE_CLOSE": "0",
+                             "REDIS_WORKER_NAME": "service"})
+    worker = subprocess.Popen(command, cwd=ROOT, env=crawl_environment(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while _lines(out / "articles.jsonl") < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        subprocess.run([sys.executable, "-m", "crawler.cluster", "seed", "--redis-url", server.url,
+                        f"{base}/news/2.html"], cwd=ROOT, check=True, timeout=60, capture_output=True)
+        while _lines(out / "articles.jsonl") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert worker.poll() is None, "a service worker waits for seeds instead of closing"
+    finally:
+        worker.kill()
+        worker.wait()
+    assert sorted(_collected([out])) == [f"{base}/news/1.html", f"{base}/news/2.html"]

@@ -119,10 +119,14 @@ class LeasedPriorityQueue(Base):
         return int(self.server.zcard(self.keys.leases))
 
     def push(self, request: Request) -> None:
-        previous = request.meta.get(LEASE) or ""
+        self.push_encoded(request.priority, self._encode_request(request), request.meta.get(LEASE) or "")
+
+    def push_encoded(self, priority: int, payload: bytes, ending_lease: str = "") -> str:
+        """Queue a serialized request (scrapy-redis's format); returns its id."""
         k = self.keys
-        self._push(keys=[k.queue, k.requests, k.priorities, k.counter, k.leases, k.holders],
-                   args=[request.priority, self._encode_request(request), previous])
+        entry = self._push(keys=[k.queue, k.requests, k.priorities, k.counter, k.leases, k.holders],
+                           args=[priority, payload, ending_lease])
+        return entry.decode() if isinstance(entry, bytes) else str(entry)
 
     def pop(self, timeout: float = 0) -> Request | None:
         k = self.keys
