@@ -24,7 +24,8 @@ class DefaultArticleFeed:
 
 class RedisFrontier:
     """With ``REDIS_URL`` set, the crawl's frontier and memory move to Redis (``crawler/cluster``):
-    the leasing scheduler, the middleware that ends leases, and the idle rule. Without it nothing
+    the leasing scheduler, the middleware that ends leases, the idle rule, and politeness held
+    across the cluster (``CLUSTER_POLITENESS``). Without it nothing
     changes and no Redis is needed."""
 
     def update_settings(self, settings: BaseSettings) -> None:
@@ -36,3 +37,5 @@ class RedisFrontier:
             settings.set("SCHEDULER", "crawler.cluster.scheduler.LeasingScheduler", priority="project")
         settings["SPIDER_MIDDLEWARES"]["crawler.cluster.leases.LeaseRelease"] = 50
         settings["EXTENSIONS"]["crawler.cluster.leases.ClusterIdle"] = 10
+        if settings.getbool("CLUSTER_POLITENESS"):
+            settings["DOWNLOADER_MIDDLEWARES"]["crawler.cluster.politeness.ClusterPoliteness"] = 800

@@ -69,10 +69,12 @@ LEARNED_RULES_FILE = "output/learned-rules.toml"
 REDIS_URL = None
 # Keys are REDIS_KEY_PREFIX:spider:...; two crawls on one Redis need two prefixes.
 REDIS_KEY_PREFIX = "newsclean"
-# This worker's name in Redis (default host-pid).
+# This worker's name in Redis (default: the host's name); its process id is appended.
 REDIS_WORKER_NAME = None
 # A request a worker took goes back to the queue this long after its worker stopped renewing it.
 LEASE_SECONDS = 60
+# CONCURRENT_REQUESTS_PER_DOMAIN and DOWNLOAD_DELAY hold for the whole cluster, not per worker.
+CLUSTER_POLITENESS = True
 # A worker closes once the frontier has been empty, with no lease outstanding, this long (s);
 # 0: run as a service that waits for new seeds.
 MAX_IDLE_TIME_BEFORE_CLOSE = 10

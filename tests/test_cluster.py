@@ -7,6 +7,7 @@ and is replaced would be.
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from benchmarks.crawl_speed import TimedRequests
 from crawler.cluster.keys import ClusterKeys
 from tests.crawling import ROOT, crawl_command, crawl_environment
 from tests.kill_resume import article_urls, build_site, session_processes
@@ -119,7 +121,7 @@ def test_a_late_worker_takes_a_share_and_status_and_merge_report_the_cluster(clu
     b = _start(base, server.url, late, slow=True)
     status = subprocess.run([sys.executable, "-m", "crawler.cluster", "status", "--redis-url", server.url],
                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
-    assert "frontier newsclean:news:" in status and "worker-a |" in status
+    assert "frontier newsclean:news:" in status and "worker-a-" in status
     assert [w.wait(timeout=180) for w in (a, b)] == [0, 0]
     assert _lines(late / "articles.jsonl") > 0, "the late worker took a share of the frontier"
     merged = folder / "all.jsonl"
@@ -150,3 +152,29 @@ def test_a_worker_run_as_a_service_fetches_seeds_added_while_it_runs(cluster):
         worker.kill()
         worker.wait()
     assert sorted(_collected([out])) == [f"{base}/news/1.html", f"{base}/news/2.html"]
+
+
+def test_politeness_holds_across_the_cluster(tmp_path):
+    """Two workers, each allowed one request at a time to the site every 0.4 s: together they
+    still start requests to it at least 0.4 s apart, as one worker would."""
+    site = Site()
+    site.requests = TimedRequests()
+    with serving(site) as base, redis_server() as server:
+        build_site(site, base)
+        # Two requests in flight per worker at most, so neither takes the whole frontier ahead.
+        settings = {"REDIS_URL": server.url, "DOWNLOAD_DELAY": "0.4", "RANDOMIZE_DOWNLOAD_DELAY": "false",
+                    "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "CONCURRENT_REQUESTS": "2",
+                    "MAX_IDLE_TIME_BEFORE_CLOSE": "2"}
+        workers = []
+        for name in ("worker-a", "worker-b"):
+            command = crawl_command(tmp_path / name, {"sitemaps": f"{base}/sitemap.xml"},
+                                    {**settings, "REDIS_WORKER_NAME": name})
+            workers.append(subprocess.Popen(command, cwd=ROOT, env=crawl_environment(), stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL))
+        assert [w.wait(timeout=180) for w in workers] == [0, 0]
+    starts = sorted(moment for moment, path in site.requests.times if path.startswith("/news/"))
+    assert len(starts) >= 30
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert min(gaps) >= 0.35, sorted(gaps)[:5]
+    written = [_lines(tmp_path / name / "articles.jsonl") for name in ("worker-a", "worker-b")]
+    assert sum(written) == 30 and min(written) > 0, written

@@ -28,7 +28,9 @@ logger = logging.getLogger(__name__)
 
 
 def worker_name(crawler: Crawler) -> str:
-    return crawler.settings.get("REDIS_WORKER_NAME") or f"{socket.gethostname()}-{os.getpid()}"
+    """``REDIS_WORKER_NAME`` (default: the host's name) and the process id: a worker restarted
+    under the same name is another worker, so what the dead one held is not taken for alive."""
+    return f"{crawler.settings.get('REDIS_WORKER_NAME') or socket.gethostname()}-{os.getpid()}"
 
 
 class SharedRequestFilter(RFPDupeFilter):
