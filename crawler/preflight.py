@@ -16,6 +16,7 @@ from scrapy.settings import BaseSettings
 from vcr.record_mode import RecordMode
 
 from cleaners.chrome import ChromeRules, RulesError
+from crawler.cluster.filters import request_filter
 from crawler.plan import PlanError, plan_from_arguments
 
 
@@ -38,8 +39,21 @@ def check_crawl(spider_name: str, arguments: Mapping[str, Any], settings: BaseSe
     mode = str(settings.get("VCR_RECORD_MODE") or "none").lower()
     if settings.get("VCR_CASSETTE") and mode not in {m.value for m in RecordMode}:
         raise UsageProblem(f"VCR_RECORD_MODE {mode!r} is not one of {', '.join(m.value for m in RecordMode)}")
+    if redis_url := settings.get("REDIS_URL"):
+        _check_cluster(str(redis_url), settings)
     for what, path in _outputs(settings):
         _check_writable(what, path)
+
+
+def _check_cluster(redis_url: str, settings: BaseSettings) -> None:
+    if urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
+        raise UsageProblem("REDIS_URL must be redis://, rediss:// or unix:// (for example redis://host:6379/0)")
+    try:
+        request_filter(settings.get("SEEN_FILTER"))
+    except ValueError as error:
+        raise UsageProblem(str(error)) from error
+    if not 0 < settings.getfloat("BLOOM_ERROR_RATE") < 1 or settings.getint("BLOOM_CAPACITY") < 1:
+        raise UsageProblem("BLOOM_ERROR_RATE must be between 0 and 1, and BLOOM_CAPACITY at least 1")
 
 
 def _outputs(settings: BaseSettings) -> Iterator[tuple[str, Path]]:

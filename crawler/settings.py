@@ -75,6 +75,12 @@ REDIS_WORKER_NAME = None
 LEASE_SECONDS = 60
 # CONCURRENT_REQUESTS_PER_DOMAIN and DOWNLOAD_DELAY hold for the whole cluster, not per worker.
 CLUSTER_POLITENESS = True
+# The shared seen-request filter: "exact" (16 bytes of fingerprint per URL in a Redis set) or "bloom"
+# (a Redis bitmap sized for BLOOM_CAPACITY URLs at BLOOM_ERROR_RATE false positives: a new URL
+# taken for seen is not fetched). See the README for the bytes per URL of each.
+SEEN_FILTER = "exact"
+BLOOM_CAPACITY = 100_000_000
+BLOOM_ERROR_RATE = 0.001
 # A worker closes once the frontier has been empty, with no lease outstanding, this long (s);
 # 0: run as a service that waits for new seeds.
 MAX_IDLE_TIME_BEFORE_CLOSE = 10

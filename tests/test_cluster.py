@@ -7,6 +7,7 @@ and is replaced would be.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import subprocess
@@ -14,13 +15,16 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import redis
+from scrapy.settings import Settings
 
 from benchmarks.crawl_speed import TimedRequests
+from crawler.cluster.filters import BloomRequestFilter, bloom_size
 from crawler.cluster.keys import ClusterKeys
-from tests.crawling import ROOT, crawl_command, crawl_environment
+from tests.crawling import ROOT, crawl_command, crawl_environment, run_crawl
 from tests.kill_resume import article_urls, build_site, session_processes
 from tests.redis_server import redis_server
 from tests.sites.server import Site, serving
@@ -36,12 +40,13 @@ def cluster(tmp_path):
         yield base, server, tmp_path
 
 
-def _start(base: str, redis_url: str, out: Path, slow: bool = False) -> subprocess.Popen[bytes]:
+def _start(base: str, redis_url: str, out: Path, slow: bool = False, **settings: str) -> subprocess.Popen[bytes]:
     """A worker; ``slow``: one page at a time with a pause, so one worker alone takes 15 s or more."""
     pace = {"DOWNLOAD_DELAY": "0.5", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"} if slow else {}
     command = crawl_command(out, {"sitemaps": f"{base}/sitemap.xml"},
                             {"REDIS_URL": redis_url, "LEASE_SECONDS": "3", "MAX_IDLE_TIME_BEFORE_CLOSE": "2",
-                             "CONCURRENT_REQUESTS": str(CONCURRENT), "REDIS_WORKER_NAME": out.name, **pace})
+                             "CONCURRENT_REQUESTS": str(CONCURRENT), "REDIS_WORKER_NAME": out.name, **pace,
+                             **settings})
     log = (out.parent / f"{out.name}.log").open("ab")
     return subprocess.Popen(command, cwd=ROOT, env=crawl_environment(), stdout=subprocess.DEVNULL, stderr=log,
                             start_new_session=True)
@@ -83,9 +88,10 @@ def test_a_killed_worker_loses_nothing_and_its_replacement_rejoins(cluster):
         assert "Traceback" not in log.read_text("utf-8", errors="replace"), log.name
 
 
-def test_two_workers_never_write_the_same_article(cluster):
+@pytest.mark.parametrize("seen_filter", ["exact", "bloom"])
+def test_two_workers_never_write_the_same_article(cluster, seen_filter):
     base, server, folder = cluster
-    workers = [_start(base, server.url, folder / name) for name in ("worker-a", "worker-b")]
+    workers = [_start(base, server.url, folder / name, SEEN_FILTER=seen_filter) for name in ("worker-a", "worker-b")]
     assert [w.wait(timeout=120) for w in workers] == [0, 0]
     urls = _collected([folder / "worker-a", folder / "worker-b"])
     assert set(urls) == set(article_urls(base))
@@ -178,3 +184,24 @@ def test_politeness_holds_across_the_cluster(tmp_path):
     assert min(gaps) >= 0.35, sorted(gaps)[:5]
     written = [_lines(tmp_path / name / "articles.jsonl") for name in ("worker-a", "worker-b")]
     assert sum(written) == 30 and min(written) > 0, written
+
+
+def test_bloom_filter_says_seen_for_every_inserted_fingerprint_and_rarely_for_a_new_one():
+    with redis_server() as server:
+        client = redis.Redis.from_url(server.url)
+        settings = Settings({"BLOOM_CAPACITY": 20_000, "BLOOM_ERROR_RATE": 0.01})
+        crawler = SimpleNamespace(settings=settings, request_fingerprinter=None)
+        bloom = BloomRequestFilter(client, "test:seen", crawler)
+        inserted = [hashlib.sha1(f"inserted {n}".encode()).digest() for n in range(20_000)]
+        assert sum(bloom.seen_fingerprint(f) for f in inserted) < 200, "new fingerprints are new (at 1% error)"
+        assert all(bloom.seen_fingerprint(f) for f in inserted[:2000])
+        fresh = [hashlib.sha1(f"fresh {n}".encode()).digest() for n in range(5000)]
+        assert sum(bloom.seen_fingerprint(f) for f in fresh) < 5000 * 0.03
+        assert client.strlen("test:seen:bloom") <= bloom_size(20_000, 0.01)[0] // 8 + 1
+
+
+def test_a_bad_cluster_setting_is_a_usage_error(tmp_path):
+    result = run_crawl(tmp_path, {"urls": "https://example.com/"},
+                       settings={"REDIS_URL": "redis://127.0.0.1:1/0", "SEEN_FILTER": "cuckoo"})
+    assert result.returncode == 2
+    assert "SEEN_FILTER 'cuckoo' is not exact or bloom" in result.log

@@ -15,11 +15,11 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
-from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from crawler.cluster.connection import redis_client
+from crawler.cluster.filters import request_filter
 from crawler.cluster.keys import ClusterKeys
 from crawler.cluster.queue import LEASE, LeasedPriorityQueue
 from crawler.outcomes import request_done
@@ -31,23 +31,6 @@ def worker_name(crawler: Crawler) -> str:
     """``REDIS_WORKER_NAME`` (default: the host's name) and the process id: a worker restarted
     under the same name is another worker, so what the dead one held is not taken for alive."""
     return f"{crawler.settings.get('REDIS_WORKER_NAME') or socket.gethostname()}-{os.getpid()}"
-
-
-class SharedRequestFilter(RFPDupeFilter):
-    """scrapy-redis's filter (one Redis set, ``SADD`` says whether a request is new), keyed by the
-    first 16 bytes of Scrapy's own request fingerprint: half the size of scrapy-redis's hex SHA1,
-    and the same notion of "same request" as the rest of the crawl. Never cleared on close: the
-    crawl outlives any one worker."""
-
-    def __init__(self, server: Any, key: str, crawler: Crawler) -> None:
-        super().__init__(server, key, debug=crawler.settings.getbool("DUPEFILTER_DEBUG"))
-        self.fingerprinter = crawler.request_fingerprinter
-
-    def request_fingerprint(self, request: Request) -> bytes:  # type: ignore[override]
-        return self.fingerprinter.fingerprint(request)[:16]
-
-    def close(self, reason: str = "") -> None:
-        return
 
 
 class LeasingScheduler(Scheduler):
@@ -75,7 +58,8 @@ class LeasingScheduler(Scheduler):
         self.keys = ClusterKeys.of(self.crawler.settings, spider.name)
         self.queue = LeasedPriorityQueue(self.server, spider, self.keys.queue, keys=self.keys, worker=self.worker,
                                          lease_seconds=self.lease_seconds)
-        self.df = SharedRequestFilter(self.server, self.keys.dupefilter, self.crawler)
+        self.df = request_filter(self.crawler.settings.get("SEEN_FILTER"))(self.server, self.keys.dupefilter,
+                                                                           self.crawler)
         self._renewal.start(max(1.0, self.lease_seconds / 3), now=True)
         logger.info("worker %s joined the frontier %s in Redis: %d queued, %d leased", self.worker,
                     self.keys.base, len(self.queue), self.queue.leased())
