@@ -22,6 +22,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from twisted.internet.task import LoopingCall
 
 from crawler.cluster.scheduler import LeasingScheduler
 from crawler.items import CrawledPage
@@ -49,17 +50,45 @@ class LeaseRelease:
             self.crawler.signals.send_catch_log(request_done, request=response.request)
 
 
+WAKE_EVERY = 0.5
+"""Seconds between two looks at the shared queue while this worker is idle."""
+
+
 class ClusterIdle:
     def __init__(self, crawler: Crawler, idle_seconds: float) -> None:
         self.crawler = crawler
         self.idle_seconds = idle_seconds
         self._idle_since: float | None = None
+        self._watch = LoopingCall(self._wake_if_work)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler, crawler.settings.getfloat("MAX_IDLE_TIME_BEFORE_CLOSE"))
         crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
+
+    def spider_opened(self) -> None:
+        self._watch.start(WAKE_EVERY, now=False)
+
+    def spider_closed(self) -> None:
+        if self._watch.running:
+            self._watch.stop()
+
+    def _wake_if_work(self) -> None:
+        """An idle Scrapy engine looks at its scheduler only every 5 s; a worker that joined before
+        the frontier was seeded, or ran dry while others still listed pages, would lose that much
+        each time. So an idle worker looks at the shared queue twice a second, and when it holds
+        work, takes one request and hands it to the engine (``engine.crawl``: it goes back to the
+        queue under a new lease, and the engine starts pulling)."""
+        engine = self.crawler.engine
+        if engine is None or not engine.spider_is_idle():
+            return
+        scheduler = engine.scheduler
+        if isinstance(scheduler, LeasingScheduler) and len(scheduler.queue) and (
+                request := scheduler.next_request()) is not None:
+            engine.crawl(request.replace(dont_filter=True))
 
     def spider_idle(self) -> None:
         assert self.crawler.engine is not None

@@ -91,7 +91,11 @@ class LeasingScheduler(Scheduler):
         return request
 
     def has_pending_requests(self) -> bool:
-        return len(self.queue) > 0
+        """False: the shared queue is not this worker's backlog. The engine pulls from it while it
+        has room; once it has nothing in flight it reports idle, and ``ClusterIdle`` decides
+        between waking it (the queue holds work), keeping it (other workers hold leases) and
+        closing it."""
+        return False
 
     def _item_done(self, item: Any, response: Response | None = None, **kwargs: Any) -> None:
         if response is not None and response.request is not None:
