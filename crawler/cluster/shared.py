@@ -2,7 +2,8 @@
 
 - ``SharedDiscovery``: the spider's set of discovered URLs (64-bit keys; ``SADD`` says whether a
   URL is new, so one worker alone decides each URL: fetch it, or refuse it with one outcome line),
-  per-site page counts for ``MAX_PAGES_PER_SITE``, and which worker seeds the frontier.
+  per-site page counts for ``MAX_PAGES_PER_SITE``, and which worker seeds the frontier. The URLs a
+  page or a listing yields are decided together, in one round trip (a sitemap of 50,000 URLs too).
 - ``SharedCollectedIndex``: URL, canonical URL and body-fingerprint keys of the articles written,
   checked and held in one atomic step, so two workers never both write the same article, and a
   worker killed between the check and the write does not keep the article from the others.
@@ -26,22 +27,41 @@ def _packed(key: int) -> bytes:
     return key.to_bytes(8, "little")
 
 
+# KEYS: discovered set, pages hash. ARGV: site, limit, then (URL key, wanted) pairs. For each URL:
+# 0 found before, 1 new and counted against the site, 2 new but past the limit, 3 new and not wanted.
+_DECIDE = """
+local out = {}
+local count = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+local limit = tonumber(ARGV[2])
+for i = 3, #ARGV, 2 do
+  if redis.call('SADD', KEYS[1], ARGV[i]) == 0 then table.insert(out, 0)
+  elseif ARGV[i + 1] == '0' then table.insert(out, 3)
+  elseif limit > 0 and count >= limit then table.insert(out, 2)
+  else count = count + 1; table.insert(out, 1) end
+end
+redis.call('HSET', KEYS[2], ARGV[1], count)
+return out
+"""
+
+
 class SharedDiscovery:
     def __init__(self, server: Redis, keys: ClusterKeys, worker: str) -> None:
         self.server = server
         self.keys = keys
         self.worker = worker
+        self._decide = server.register_script(_DECIDE)
+
+    def decide(self, site: int, urls: list[str], wanted: list[bool], limit: int) -> list[int]:
+        """Codes for URLs found together (see ``Verdict`` in the spider), in one round trip."""
+        if not urls:
+            return []
+        args: list[Any] = [site, limit]
+        for url, want in zip(urls, wanted, strict=True):
+            args += [_packed(key64(url)), 1 if want else 0]
+        return [int(code) for code in self._decide(keys=[self.keys.discovered, self.keys.pages], args=args)]
 
     def first_sight(self, url: str) -> bool:
         return bool(self.server.sadd(self.keys.discovered, _packed(key64(url))))
-
-    def take_page(self, site: int, limit: int) -> bool:
-        """Count one more page for the site, unless it reached ``limit`` (0: none)."""
-        count = int(self.server.hincrby(self.keys.pages, str(site), 1))
-        if limit and count > limit:
-            self.server.hincrby(self.keys.pages, str(site), -1)
-            return False
-        return True
 
     def claim_seeding(self) -> bool:
         """True for the one worker that seeds the frontier from the crawl's inputs."""

@@ -11,9 +11,11 @@ import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
+from enum import Enum
 from typing import Any
 from urllib.parse import urljoin
 
+import attrs
 import scrapy
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response, TextResponse
@@ -46,6 +48,27 @@ PROBE = "newsclean_probe"
 """Request meta: a well-known path ``site=`` looks for, which a site need not have."""
 WELL_KNOWN_SITEMAPS = ("/sitemap.xml", "/news-sitemap.xml")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
+
+
+class Verdict(Enum):
+    """What becomes of a URL found during the crawl (the codes of ``SharedDiscovery.decide``)."""
+
+    OLD = 0
+    FETCH = 1
+    OVER_LIMIT = 2
+    REFUSED = 3
+
+
+@attrs.frozen
+class Found:
+    """A URL found during the crawl, how to fetch it, or why it is refused without fetching."""
+
+    url: str
+    callback: Any
+    listing: bool = False
+    depth: int = 0
+    listed: datetime | None = None
+    refusal: tuple[Outcome, str] | None = None
 
 
 class NewsSpider(scrapy.Spider):
@@ -94,8 +117,10 @@ class NewsSpider(scrapy.Spider):
         assert self.plan is not None
         replayed = 0
         for entry in journal.replay():
-            if not self._first_sight(entry.url) or entry.site >= len(self.plan.sites):
+            key = key64(entry.url)
+            if key in self._seen or entry.url in self._entry_urls or entry.site >= len(self.plan.sites):
                 continue
+            self._seen.add(key)
             if entry.callback is None:
                 continue
             self._pages_per_site[entry.site] += 1
@@ -131,42 +156,50 @@ class NewsSpider(scrapy.Spider):
         return Request(url, callback=callback, errback=self.failed, priority=priority,
                        meta={SITE: site, DEPTH: depth, LISTING: listing, LISTED: listed, **meta})
 
-    def _discovered(self, url: str, callback: Any, site: int, *, listing: bool = False, depth: int = 0,
-                    listed: datetime | None = None) -> Iterator[Request]:
-        """A request for a URL found during the crawl, unless it was found before (or is an entry
-        point) or its site has used up ``MAX_PAGES_PER_SITE``. Journalled before it is yielded."""
-        if not self._first_sight(url):
-            return
+    def _discovered(self, site: int, found: list[Found]) -> Iterator[Request]:
+        """Requests for URLs found together (a page's links, a listing's entries), minus those found
+        before (or entry points), those ``found`` refuses (an outcome line, once) and those past the
+        site's ``MAX_PAGES_PER_SITE``. Each is journalled before it is yielded."""
         limit = self.settings.getint("MAX_PAGES_PER_SITE")
-        if not self._take_page(site, limit):
-            self._refuse(url, site, Outcome.PAGE_LIMIT, f"the site reached MAX_PAGES_PER_SITE ({limit}); not fetched")
-            return
-        if self._journal is not None:
-            self._journal.add(Discovered(url=url, site=site, callback=callback.__name__, depth=depth,
-                                         listing=listing, listed=listed))
-        yield self._request(url, callback, site, listing=listing, depth=depth, listed=listed)
+        for item, verdict in zip(found, self._decide(site, found, limit), strict=True):
+            if verdict is Verdict.OLD:
+                continue
+            if verdict is Verdict.REFUSED:
+                assert item.refusal is not None
+                self._refuse(item.url, site, *item.refusal)
+            elif verdict is Verdict.OVER_LIMIT:
+                self._refuse(item.url, site, Outcome.PAGE_LIMIT,
+                             f"the site reached MAX_PAGES_PER_SITE ({limit}); not fetched")
+            else:
+                if self._journal is not None:
+                    self._journal.add(Discovered(url=item.url, site=site, callback=item.callback.__name__,
+                                                 depth=item.depth, listing=item.listing, listed=item.listed))
+                yield self._request(item.url, item.callback, site, listing=item.listing, depth=item.depth,
+                                    listed=item.listed)
 
-    def _take_page(self, site: int, limit: int) -> bool:
-        """Count a page against its site's ``MAX_PAGES_PER_SITE`` (0: no limit); False past it."""
+    def _decide(self, site: int, found: list[Found], limit: int) -> list[Verdict]:
+        """What becomes of each URL, decided once for the crawl (with ``REDIS_URL``, for all its
+        workers, in one round trip to Redis for the whole list)."""
+        fresh = [item.url not in self._entry_urls for item in found]
         if self._shared is not None:
-            return self._shared.take_page(site, limit)
-        if limit and self._pages_per_site[site] >= limit:
-            return False
-        self._pages_per_site[site] += 1
-        return True
-
-    def _first_sight(self, url: str) -> bool:
-        """True the first time a URL is discovered (an entry point is never discovered again), by
-        this crawl or, with ``REDIS_URL``, by any of its workers."""
-        if url in self._entry_urls:
-            return False
-        if self._shared is not None:
-            return self._shared.first_sight(url)
-        key = key64(url)
-        if key in self._seen:
-            return False
-        self._seen.add(key)
-        return True
+            codes = self._shared.decide(site, [item.url for item in found],
+                                        [item.refusal is None for item in found], limit)
+            return [Verdict(code) if new else Verdict.OLD for code, new in zip(codes, fresh, strict=True)]
+        verdicts = []
+        for item, new in zip(found, fresh, strict=True):
+            key = key64(item.url)
+            if not new or key in self._seen:
+                verdicts.append(Verdict.OLD)
+                continue
+            self._seen.add(key)
+            if item.refusal is not None:
+                verdicts.append(Verdict.REFUSED)
+            elif limit and self._pages_per_site[site] >= limit:
+                verdicts.append(Verdict.OVER_LIMIT)
+            else:
+                self._pages_per_site[site] += 1
+                verdicts.append(Verdict.FETCH)
+        return verdicts
 
     def _refuse(self, url: str, site: int, outcome: Outcome, reason: str) -> None:
         """A URL decided without fetching it: reported once, and remembered by the job."""
@@ -187,17 +220,17 @@ class NewsSpider(scrapy.Spider):
                 yield from self._feed_links(response)
             depth = response.meta.get(DEPTH, 0)
             if site.follow and depth < site.max_depth:
-                for link in self._link_extractor(response.meta[SITE], site).extract_links(response):
-                    if self.plan is not None and self.plan.site_for(link.url) is site:
-                        yield from self._discovered(link.url, self.parse_page, response.meta[SITE], listing=True,
-                                            depth=depth + 1)
+                links = self._link_extractor(response.meta[SITE], site).extract_links(response)
+                yield from self._discovered(response.meta[SITE], [
+                    Found(link.url, self.parse_page, listing=True, depth=depth + 1) for link in links
+                    if self.plan is not None and self.plan.site_for(link.url) is site])
         yield CrawledPage(page=page_from_response(response), rules_file=site.rules, listed=response.meta.get(LISTED))
 
     def _feed_links(self, response: TextResponse) -> Iterator[Request]:
-        for link in response.xpath("//link[@rel='alternate'][@href]"):
-            if (link.attrib.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES:
-                yield from self._discovered(response.urljoin(link.attrib["href"]), self.parse_feed,
-                                    response.meta[SITE], listing=True)
+        yield from self._discovered(response.meta[SITE], [
+            Found(response.urljoin(link.attrib["href"]), self.parse_feed, listing=True)
+            for link in response.xpath("//link[@rel='alternate'][@href]")
+            if (link.attrib.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES])
 
     def _link_extractor(self, number: int, site: SitePlan) -> LinkExtractor:
         """Links matching the site's allow/deny patterns; the caller keeps those on the site's hosts
@@ -221,14 +254,15 @@ class NewsSpider(scrapy.Spider):
         content = parse_sitemap(body, response.url)
         self._outcome(response.url, Outcome.SITEMAP,
                       f"{len(content.pages)} pages, {len(content.sitemaps)} sitemaps")
-        for url in content.sitemaps:
-            yield from self._discovered(url, self.parse_sitemap, response.meta[SITE], listing=True)
+        yield from self._discovered(response.meta[SITE],
+                                    [Found(url, self.parse_sitemap, listing=True) for url in content.sitemaps])
         yield from self._listed_requests(response, list(content.pages))
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         self._outcome(response.url, Outcome.ROBOTS)
-        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            yield from self._discovered(url, self.parse_sitemap, response.meta[SITE], listing=True)
+        yield from self._discovered(response.meta[SITE], [
+            Found(url, self.parse_sitemap, listing=True)
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url)])
 
     def _listed_requests(self, response: Response, listed: list[Listed]) -> Iterator[Request]:
         """Pages a feed or sitemap lists, minus those dated outside the window (never fetched).
@@ -238,17 +272,16 @@ class NewsSpider(scrapy.Spider):
         """
         assert self.plan is not None
         site = self._site(response)
-        number = response.meta[SITE]
+        found = []
         for entry in listed:
+            refusal = None
             if not in_window(entry.published, self.plan.since, self.plan.until):
                 assert entry.published is not None
-                if not self._first_sight(entry.url):
-                    continue
-                self._refuse(entry.url, number, Outcome.OUTSIDE_DATE_WINDOW,
-                             f"listed by {response.url} as published {entry.published.isoformat()}; not fetched")
-                continue
-            yield from self._discovered(entry.url, self.parse_page, number, depth=site.max_depth,
-                                        listed=entry.published)
+                refusal = (Outcome.OUTSIDE_DATE_WINDOW,
+                           f"listed by {response.url} as published {entry.published.isoformat()}; not fetched")
+            found.append(Found(entry.url, self.parse_page, depth=site.max_depth, listed=entry.published,
+                               refusal=refusal))
+        yield from self._discovered(response.meta[SITE], found)
 
     # -- failures -----------------------------------------------------------------------------
 
