@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
+from crawler.cluster.batch import Batcher
 from crawler.cluster.connection import redis_client
 from crawler.cluster.keys import ClusterKeys
 from crawler.cluster.scheduler import worker_name
@@ -62,6 +63,7 @@ class ClusterPoliteness:
         self.worker = worker_name(crawler)
         self._tokens = itertools.count()
         self._acquire = self.server.register_script(_ACQUIRE)
+        self.batcher = Batcher(self.server)
         self._keys: ClusterKeys | None = None
 
     @classmethod
@@ -90,7 +92,7 @@ class ClusterPoliteness:
 
     def _release(self, request: Request) -> None:
         if taken := request.meta.pop(SLOT, None):
-            self.server.zrem(*taken)
+            self.batcher.command("ZREM", *taken)
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._release(request)

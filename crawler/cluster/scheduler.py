@@ -18,6 +18,7 @@ from scrapy.http import Request, Response
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
+from crawler.cluster.batch import Batcher
 from crawler.cluster.connection import redis_client
 from crawler.cluster.filters import request_filter
 from crawler.cluster.keys import ClusterKeys
@@ -25,6 +26,9 @@ from crawler.cluster.queue import LEASE, LeasedPriorityQueue
 from crawler.outcomes import request_done
 
 logger = logging.getLogger(__name__)
+
+PREFETCH = 4
+"""Requests a worker takes from the shared queue per round trip: few, so workers share the work."""
 
 
 def worker_name(crawler: Crawler) -> str:
@@ -56,8 +60,10 @@ class LeasingScheduler(Scheduler):
     def open(self, spider: Spider) -> None:
         self.spider = spider
         self.keys = ClusterKeys.of(self.crawler.settings, spider.name)
+        self.batcher = Batcher(self.server)
         self.queue = LeasedPriorityQueue(self.server, spider, self.keys.queue, keys=self.keys, worker=self.worker,
-                                         lease_seconds=self.lease_seconds)
+                                         lease_seconds=self.lease_seconds, batcher=self.batcher,
+                                         prefetch=PREFETCH)
         self.df = request_filter(self.crawler.settings.get("SEEN_FILTER"))(self.server, self.keys.dupefilter,
                                                                            self.crawler)
         self._renewal.start(max(1.0, self.lease_seconds / 3), now=True)
@@ -67,6 +73,7 @@ class LeasingScheduler(Scheduler):
     def close(self, reason: str) -> None:
         if self._renewal.running:
             self._renewal.stop()
+        self.batcher.flush()
 
     def enqueue_request(self, request: Request) -> bool:
         lease = request.meta.get(LEASE)
@@ -115,4 +122,4 @@ class LeasingScheduler(Scheduler):
         self.held.difference_update(leases)
 
     def _renew(self) -> None:
-        self.queue.renew(sorted(self.held))
+        self.queue.renew(sorted(self.held | set(self.queue.waiting_here())))
