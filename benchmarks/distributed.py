@@ -174,8 +174,7 @@ def memory(count: int = MILLION) -> dict[str, Any]:
             entry = Request(f"https://news.example/2024/01/{number}.html",
                             meta={"newsclean_site": 0, "newsclean_depth": 2, "newsclean_listing": False}).to_dict()
             entry |= {"callback": "parse_page", "errback": "failed"}
-            queue._push(keys=[keys.queue, keys.requests, keys.priorities, keys.counter, keys.leases, keys.holders],
-                        args=[0, pickle.dumps(entry, protocol=-1), ""], client=pipe)
+            queue._push(keys=queue._push_keys(None), args=[0, pickle.dumps(entry, protocol=-1), "", b""], client=pipe)
             if number % 10_000 == 9_999:
                 pipe.execute()
         pipe.execute()
