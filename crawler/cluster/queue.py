@@ -32,26 +32,20 @@ LEASE = "newsclean_lease"
 # or false when the fingerprint was already seen: nothing is queued, and the lease ends (a redirect
 # to a URL already scheduled leaves nothing to do).
 _PUSH = """
-if ARGV[4] ~= '' and redis.call('SADD', KEYS[7], ARGV[4]) == 0 then
-  if ARGV[3] ~= '' then
-    redis.call('ZREM', KEYS[5], ARGV[3])
-    redis.call('HDEL', KEYS[6], ARGV[3])
-    redis.call('HDEL', KEYS[2], ARGV[3])
-    redis.call('HDEL', KEYS[3], ARGV[3])
-  end
-  return false
+local queued = false
+if ARGV[4] == '' or redis.call('SADD', KEYS[7], ARGV[4]) == 1 then
+  queued = string.format('%020d', redis.call('INCR', KEYS[4]))
+  redis.call('HSET', KEYS[2], queued, ARGV[2])
+  redis.call('HSET', KEYS[3], queued, ARGV[1])
+  redis.call('ZADD', KEYS[1], -tonumber(ARGV[1]), queued)
 end
-local id = string.format('%020d', redis.call('INCR', KEYS[4]))
-redis.call('HSET', KEYS[2], id, ARGV[2])
-redis.call('HSET', KEYS[3], id, ARGV[1])
-redis.call('ZADD', KEYS[1], -tonumber(ARGV[1]), id)
 if ARGV[3] ~= '' then
   redis.call('ZREM', KEYS[5], ARGV[3])
   redis.call('HDEL', KEYS[6], ARGV[3])
   redis.call('HDEL', KEYS[2], ARGV[3])
   redis.call('HDEL', KEYS[3], ARGV[3])
 end
-return id
+return queued
 """
 
 # KEYS: queue, requests, priorities, leases, holders. ARGV: lease milliseconds, worker, how many.
