@@ -143,8 +143,10 @@ def test_a_worker_run_as_a_service_fetches_seeds_added_while_it_runs(cluster):
     command = crawl_command(out, {"urls": f"{base}/news/1.html"},
                             {"REDIS_URL": server.url, "MAX_IDLE_TIME_BEFORE_CLOSE": "0",
                              "REDIS_WORKER_NAME": "service"})
-    worker = subprocess.Popen(command, cwd=ROOT, env=crawl_environment(), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    log = folder / "service.log"
+    with log.open("ab") as stderr:
+        worker = subprocess.Popen(command, cwd=ROOT, env=crawl_environment(), stdout=subprocess.DEVNULL,
+                                  stderr=stderr)
     try:
         deadline = time.monotonic() + 60
         while _lines(out / "articles.jsonl") < 1 and time.monotonic() < deadline:
@@ -157,7 +159,7 @@ def test_a_worker_run_as_a_service_fetches_seeds_added_while_it_runs(cluster):
     finally:
         worker.kill()
         worker.wait()
-    assert sorted(_collected([out])) == [f"{base}/news/1.html", f"{base}/news/2.html"]
+    assert sorted(_collected([out])) == [f"{base}/news/1.html", f"{base}/news/2.html"], log.read_text("utf-8")[-3000:]
 
 
 def test_politeness_holds_across_the_cluster(tmp_path):

@@ -178,7 +178,13 @@ class LeasedPriorityQueue(Base):
         return entry.decode() if isinstance(entry, bytes) else str(entry)
 
     def pop(self, timeout: float = 0) -> Request | None:
+        """The next request leased to this worker. Writes still waiting in the batcher go out
+        first, so a take always sees this worker's own pushes: an idle worker's engine, woken by a
+        request handed back to the queue, finds it at once (without this it could look before the
+        push was sent, and sleep until its next 5-second heartbeat)."""
         if not self._taken:
+            if self.batcher is not None:
+                self.batcher.flush()
             k = self.keys
             taken = self._take(keys=[k.queue, k.requests, k.priorities, k.leases, k.holders],
                                args=[self.lease_ms, self.worker, self.prefetch])
