@@ -18,13 +18,14 @@ setup: $(STAMP)
 # folder of its own, so a first real crawl (output/articles.jsonl) does not start with the demo's.
 DEMO := output/demo
 run: setup
-	rm -rf $(DEMO)
+	rm -rf $(DEMO) output/warc/demo-*.warc.gz
 	$(BIN)/scrapy crawl news -a site=http://demo-news.example/ -a follow=true -a max_depth=1 \
 		-s VCR_CASSETTE=cassettes/demo-news.yaml -s VCR_RECORD_MODE=none \
 		-O $(DEMO)/articles.jsonl -s OUTCOMES_FILE=$(DEMO)/outcomes.jsonl \
-		-s LEARNED_RULES_FILE=$(DEMO)/learned-rules.toml
+		-s LEARNED_RULES_FILE=$(DEMO)/learned-rules.toml -s WARC_PREFIX=demo
 	@echo "articles: $(DEMO)/articles.jsonl ($$(wc -l < $(DEMO)/articles.jsonl) lines)," \
-		"outcomes: $(DEMO)/outcomes.jsonl ($$(wc -l < $(DEMO)/outcomes.jsonl) lines)"
+		"outcomes: $(DEMO)/outcomes.jsonl ($$(wc -l < $(DEMO)/outcomes.jsonl) lines)," \
+		"archive: $$(ls output/warc/demo-*.warc.gz)"
 
 # Clean the bundled example pages with the command line (no Scrapy involved).
 clean-examples: setup

@@ -1,4 +1,5 @@
-"""``python -m cleaners PATH...``: clean saved pages into JSONL, one line per input, in order."""
+"""``python -m cleaners PATH...``: clean saved pages and WARC archives into JSONL, one line per page,
+in input order, streaming with bounded memory."""
 
 from __future__ import annotations
 
@@ -6,32 +7,44 @@ import argparse
 import json
 import os
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
+import attrs
 from tqdm import tqdm
 
 from cleaners.boilerplate import BoilerplateLearner
 from cleaners.chrome import RulesError
+from cleaners.errors import failure_record
 from cleaners.jsonl import repair_torn_tail
 from cleaners.options import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT, CleanOptions
+from cleaners.ordered_pool import Ready, ordered_map
+from cleaners.page import Page
 from cleaners.sources import InputNotFound, discover
-from cleaners.worker import clean_file, init_worker
+from cleaners.warc_reader import ReadCounter, Wanted, is_warc, read_warc
+from cleaners.worker import clean_input, init_worker
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+
+BOILERPLATE_LOOKAHEAD = 1000
+"""Records a site's boilerplate is learned ahead of: each record is cleaned of the lines its site
+repeats across every record before it and the next 1,000 (a folder of up to 1,000 pages is learned
+whole before any is written). Memory stays bounded however long a WARC stream is."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m cleaners",
-        description="Clean saved news pages (.html, .htm, .html.gz; files, folders, globs) into JSONL "
-        "article records, one line per input in input order. An input that gives no article gets "
-        "a line {\"error\": {...}} naming it and saying why.",
+        description="Clean saved news pages (.html, .htm, .html.gz; files, folders, globs) and WARC archives "
+        "(.warc, .warc.gz: each HTML response) into JSONL article records, one line per page in input order. "
+        "A page that gives no article gets a line {\"error\": {...}} naming it and saying why.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or globs")
     output = parser.add_mutually_exclusive_group()
@@ -44,8 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a TOML chrome-rules file added to the built-in rules (repeatable)")
     parser.add_argument("--url", help="the page's URL, for a single input (default: its canonical or og:url)")
     parser.add_argument("--no-site-boilerplate", action="store_true",
-                        help="do not learn lines repeated across a site's pages (learning waits for every input "
-                        "before writing; without it records stream out as they are cleaned)")
+                        help="do not learn lines repeated across a site's pages (learning holds the next "
+                        f"{BOILERPLATE_LOOKAHEAD:,} records before writing one; without it records stream out "
+                        "as they are cleaned)")
     parser.add_argument("--learned-rules", metavar="FILE",
                         help="write the site boilerplate learned from the inputs as a rules file (TOML)")
     parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
@@ -54,29 +68,73 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"address space of each worker process (default {DEFAULT_MEMORY_LIMIT_MB}; 0: none)")
     parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                         help=f"refuse pages larger than this, after decompression (default {DEFAULT_MAX_BYTES:,})")
+    archives = parser.add_argument_group("WARC inputs")
+    archives.add_argument("--host", action="append", default=[], metavar="HOST",
+                          help="only responses from this host or its subdomains (repeatable)")
+    archives.add_argument("--since", type=_moment, metavar="DATE",
+                          help="only responses fetched (WARC-Date) at or after this date or time")
+    archives.add_argument("--until", type=_moment, metavar="DATE", help="only responses fetched before this")
+    parser.add_argument("--limit", type=int, metavar="N", help="clean at most N pages in all")
     return parser
 
 
-def _records(paths: list[str], url: str | None, options: CleanOptions, jobs: int) -> Iterator[dict[str, Any]]:
-    task = partial(clean_file, url=url)
-    if jobs == 1 or len(paths) == 1:
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (2024-05-01) or time (2024-05-01T12:00Z)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@attrs.define
+class Tally:
+    """What the inputs held besides pages: WARC records that give no page, by kind."""
+
+    skipped: Counter[str] = attrs.field(factory=Counter)
+    read: ReadCounter = attrs.field(factory=ReadCounter)
+
+
+def _tasks(paths: list[str], url: str | None, max_bytes: int, wanted: Wanted,
+           tally: Tally) -> Iterator[str | Page | Ready[dict[str, Any]]]:
+    """Every page of the inputs, in order: a file's path, a WARC response's page, or a ready
+    error record for a WARC record that cannot be read."""
+    for path in paths:
+        if not is_warc(Path(path)):
+            yield path
+            continue
+        for item in read_warc(Path(path), max_bytes, wanted, tally.read):
+            if item.page is not None:
+                yield item.page
+            elif item.error is not None:
+                yield Ready(failure_record(f"{path}@{item.offset}", item.error, item.url))
+            else:
+                tally.skipped[item.skipped or "unknown"] += 1
+
+
+def _records(tasks: Iterable[str | Page | Ready[dict[str, Any]]], url: str | None, options: CleanOptions,
+             jobs: int) -> Iterator[dict[str, Any]]:
+    task = partial(clean_input, url=url)
+    if jobs == 1:
         init_worker(options)
-        yield from map(task, paths)
+        yield from ordered_map(None, task, tasks, 0)
         return
-    chunksize = max(1, min(16, len(paths) // (jobs * 4)))
     with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker,
                              initargs=(options, os.getpid())) as pool:
-        yield from pool.map(task, paths, chunksize=chunksize)
+        yield from ordered_map(pool, task, tasks, ahead=jobs * 8)
 
 
 def _without_site_boilerplate(records: Iterable[dict[str, Any]],
                               learner: BoilerplateLearner) -> Iterator[dict[str, Any]]:
-    """Two passes: learn each site's repeated lines from every record, then drop them."""
-    collected = list(records)
-    for record in collected:
+    """Learn each site's repeated lines from every record so far and the next
+    ``BOILERPLATE_LOOKAHEAD``, and drop them."""
+    held: deque[dict[str, Any]] = deque()
+    for record in records:
         learner.observe(record)
-    for record in collected:
-        yield learner.apply(record)
+        held.append(record)
+        if len(held) > BOILERPLATE_LOOKAHEAD:
+            yield learner.apply(held.popleft())
+    while held:
+        yield learner.apply(held.popleft())
 
 
 def _outcome(record: dict[str, Any]) -> str:
@@ -85,9 +143,19 @@ def _outcome(record: dict[str, Any]) -> str:
     return "cleaned" if error is None else error["kind"]
 
 
-def _with_progress(records: Iterable[dict[str, Any]], total: int) -> Iterable[dict[str, Any]]:
-    """A progress bar on standard error while inputs are cleaned, when it is a terminal."""
-    return tqdm(records, total=total, disable=not sys.stderr.isatty(), unit="page", file=sys.stderr)
+def _with_progress(records: Iterable[dict[str, Any]], total: int | None, tally: Tally) -> Iterator[dict[str, Any]]:
+    """A progress bar on standard error while inputs are cleaned, when it is a terminal: records
+    per second, articles, and the archive bytes read."""
+    bar = tqdm(total=total, disable=not sys.stderr.isatty(), unit=" records", file=sys.stderr)
+    articles = 0
+    with bar:
+        for number, record in enumerate(records, 1):
+            articles += "error" not in record
+            bar.update()
+            if number % 50 == 0 or number == total:
+                bar.set_postfix_str(f"{articles} articles, {tally.read.bytes_read / 1e6:,.0f} MB of WARC read",
+                                    refresh=False)
+            yield record
 
 
 def write_records(records: Iterable[dict[str, Any]], out: TextIO) -> Counter[str]:
@@ -102,11 +170,15 @@ def _failures(counts: Counter[str]) -> dict[str, int]:
     return {kind: n for kind, n in sorted(counts.items()) if kind not in ("cleaned", "not-article")}
 
 
-def summary(counts: Counter[str]) -> str:
-    """One line for the end of a run: "cleaned 9, not an article 1, failed 2 (binary 1, empty 1)"."""
+def summary(counts: Counter[str], skipped: Counter[str] | None = None) -> str:
+    """One line for the end of a run: "cleaned 9, not an article 1, failed 2 (binary 1, empty 1)",
+    and the WARC records that hold no page, by kind."""
     failures = _failures(counts)
     line = f"cleaned {counts['cleaned']}, not an article {counts['not-article']}, failed {sum(failures.values())}"
-    return line + (" (" + ", ".join(f"{k} {n}" for k, n in failures.items()) + ")" if failures else "")
+    line += " (" + ", ".join(f"{k} {n}" for k, n in failures.items()) + ")" if failures else ""
+    if skipped:
+        line += "; WARC records without a page: " + ", ".join(f"{k} {n}" for k, n in sorted(skipped.items()))
+    return line
 
 
 def _writable(path: Path) -> None:
@@ -145,9 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     except (InputNotFound, RulesError) as error:
         parser.error(str(error))
     if not paths:
-        parser.error("no .html, .htm or .html.gz files found in " + ", ".join(args.paths))
-    if args.url and len(paths) > 1:
+        parser.error("no .html, .htm, .html.gz, .warc or .warc.gz files found in " + ", ".join(args.paths))
+    if args.url and (len(paths) > 1 or is_warc(Path(paths[0]))):
         parser.error("--url names one page's address; give it with a single input")
+    if args.limit is not None and args.limit < 0:
+        parser.error("--limit must be 0 or more")
     if args.jobs < 0:
         parser.error("--jobs must be 0 (one per core) or more")
     jobs = args.jobs or os.cpu_count() or 1
@@ -157,7 +231,13 @@ def main(argv: list[str] | None = None) -> int:
             _writable(Path(args.learned_rules))
     except OSError as error:
         parser.error(f"the output cannot be written ({error.strerror or error}: {error.filename})")
-    records = _with_progress(_records(paths, args.url, options, jobs), len(paths))
+    tally = Tally()
+    wanted = Wanted(tuple(h.lower().strip(".") for h in args.host), args.since, args.until)
+    tasks: Iterable[str | Page | Ready[dict[str, Any]]] = _tasks(paths, args.url, args.max_bytes, wanted, tally)
+    if args.limit is not None:
+        tasks = islice(tasks, args.limit)
+    total = None if any(is_warc(Path(p)) for p in paths) or args.limit else len(paths)
+    records = _with_progress(_records(tasks, args.url, options, jobs), total, tally)
     learner = BoilerplateLearner()
     if not args.no_site_boilerplate:
         records = _without_site_boilerplate(records, learner)
@@ -166,5 +246,5 @@ def main(argv: list[str] | None = None) -> int:
         counts = write_records(records, out)
     if args.learned_rules:
         Path(args.learned_rules).write_text(learner.rules_toml(), encoding="utf-8")
-    print(summary(counts), file=sys.stderr)
+    print(summary(counts, tally.skipped), file=sys.stderr)
     return EXIT_FAILURES if _failures(counts) else EXIT_OK

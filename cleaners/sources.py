@@ -1,4 +1,5 @@
-"""Saved pages on disk to ``Page`` records: files, folders (recursive), globs, ``.html.gz``.
+"""Saved pages on disk to ``Page`` records: files, folders (recursive), globs, ``.html.gz``; WARC
+files are listed here and read by ``cleaners.warc_reader``.
 
 Discovery only lists paths, so the reading (and the decompression, which can be the expensive
 part) happens in the worker that cleans the page.
@@ -16,7 +17,7 @@ from pathlib import Path
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.page import Page
 
-PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz")
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz", ".warc", ".warc.gz")
 
 
 class InputNotFound(ValueError):

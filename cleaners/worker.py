@@ -57,6 +57,11 @@ def clean_to_record(page: Page, options: CleanOptions | None = None) -> dict[str
                               page.address)
 
 
+def clean_input(task: str | Page, url: str | None = None) -> dict[str, Any]:
+    """Clean a saved file (its path) or a page read from an archive (used as a process-pool task)."""
+    return clean_to_record(task) if isinstance(task, Page) else clean_file(task, url)
+
+
 def clean_file(path: str, url: str | None = None) -> dict[str, Any]:
     """Read and clean one saved page (used as a process-pool task)."""
     options = _options()

@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 url_outcome = object()
 """Signal: ``url_outcome(url, outcome, reason=None, status=None, final_url=None)``."""
 
+outcome_recorded = object()
+"""Signal: ``outcome_recorded(line)``: an outcome line was written (the WARC archive notes it)."""
+
 request_done = object()
 """Signal: ``request_done(request)``: everything the request led to is recorded (its outcome line,
 and the requests it discovered are scheduled). A shared frontier acknowledges it then; a page that
@@ -149,6 +152,7 @@ class OutcomeLog:
         line["time"] = datetime.now(UTC).isoformat(timespec="seconds")
         self._file.write(json.dumps(line, ensure_ascii=False) + "\n")
         self._file.flush()
+        self.crawler.signals.send_catch_log(outcome_recorded, line=line)
 
     def item_scraped(self, item: dict[str, Any], response: Any) -> None:
         if response is None:

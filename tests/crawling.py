@@ -36,13 +36,14 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def crawl_command(out: Path, arguments: dict[str, str], settings: dict[str, str] | None = None,
                   overwrite: bool = False) -> list[str]:
-    """``scrapy crawl news`` writing ``out/articles.jsonl`` and ``out/outcomes.jsonl``."""
+    """``scrapy crawl news`` writing ``out/articles.jsonl``, ``out/outcomes.jsonl`` and ``out/warc/``."""
     out.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "scrapy", "crawl", "news",
                "-O" if overwrite else "-o", str(out / "articles.jsonl")]
     for key, value in arguments.items():
         command += ["-a", f"{key}={value}"]
-    written = {"OUTCOMES_FILE": str(out / "outcomes.jsonl"), "LEARNED_RULES_FILE": str(out / "learned-rules.toml")}
+    written = {"OUTCOMES_FILE": str(out / "outcomes.jsonl"), "LEARNED_RULES_FILE": str(out / "learned-rules.toml"),
+               "WARC_DIR": str(out / "warc")}
     for key, value in {**FAST, **written, **(settings or {})}.items():
         command += ["-s", f"{key}={value}"]
     return command
