@@ -7,36 +7,25 @@ import argparse
 import json
 import os
 import sys
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime
-from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
-import attrs
 from tqdm import tqdm
 
 from cleaners.boilerplate import BoilerplateLearner
 from cleaners.chrome import RulesError
-from cleaners.errors import failure_record
 from cleaners.jsonl import repair_torn_tail
 from cleaners.options import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT, CleanOptions
-from cleaners.ordered_pool import Ready, ordered_map
-from cleaners.page import Page
 from cleaners.sources import InputNotFound, discover
-from cleaners.warc_reader import ReadCounter, Wanted, is_warc, read_warc
-from cleaners.worker import clean_input, init_worker
+from cleaners.stream import BOILERPLATE_LOOKAHEAD, Tally, clean_stream
+from cleaners.warc_reader import Wanted, is_warc
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
-BOILERPLATE_LOOKAHEAD = 1000
-"""Records a site's boilerplate is learned ahead of: each record is cleaned of the lines its site
-repeats across every record before it and the next 1,000 (a folder of up to 1,000 pages is learned
-whole before any is written). Memory stays bounded however long a WARC stream is."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,57 +73,6 @@ def _moment(text: str) -> datetime:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (2024-05-01) or time (2024-05-01T12:00Z)") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-@attrs.define
-class Tally:
-    """What the inputs held besides pages: WARC records that give no page, by kind."""
-
-    skipped: Counter[str] = attrs.field(factory=Counter)
-    read: ReadCounter = attrs.field(factory=ReadCounter)
-
-
-def _tasks(paths: list[str], url: str | None, max_bytes: int, wanted: Wanted,
-           tally: Tally) -> Iterator[str | Page | Ready[dict[str, Any]]]:
-    """Every page of the inputs, in order: a file's path, a WARC response's page, or a ready
-    error record for a WARC record that cannot be read."""
-    for path in paths:
-        if not is_warc(Path(path)):
-            yield path
-            continue
-        for item in read_warc(Path(path), max_bytes, wanted, tally.read):
-            if item.page is not None:
-                yield item.page
-            elif item.error is not None:
-                yield Ready(failure_record(f"{path}@{item.offset}", item.error, item.url))
-            else:
-                tally.skipped[item.skipped or "unknown"] += 1
-
-
-def _records(tasks: Iterable[str | Page | Ready[dict[str, Any]]], url: str | None, options: CleanOptions,
-             jobs: int) -> Iterator[dict[str, Any]]:
-    task = partial(clean_input, url=url)
-    if jobs == 1:
-        init_worker(options)
-        yield from ordered_map(None, task, tasks, 0)
-        return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker,
-                             initargs=(options, os.getpid())) as pool:
-        yield from ordered_map(pool, task, tasks, ahead=jobs * 8)
-
-
-def _without_site_boilerplate(records: Iterable[dict[str, Any]],
-                              learner: BoilerplateLearner) -> Iterator[dict[str, Any]]:
-    """Learn each site's repeated lines from every record so far and the next
-    ``BOILERPLATE_LOOKAHEAD``, and drop them."""
-    held: deque[dict[str, Any]] = deque()
-    for record in records:
-        learner.observe(record)
-        held.append(record)
-        if len(held) > BOILERPLATE_LOOKAHEAD:
-            yield learner.apply(held.popleft())
-    while held:
-        yield learner.apply(held.popleft())
 
 
 def _outcome(record: dict[str, Any]) -> str:
@@ -233,18 +171,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"the output cannot be written ({error.strerror or error}: {error.filename})")
     tally = Tally()
     wanted = Wanted(tuple(h.lower().strip(".") for h in args.host), args.since, args.until)
-    tasks: Iterable[str | Page | Ready[dict[str, Any]]] = _tasks(paths, args.url, args.max_bytes, wanted, tally)
-    if args.limit is not None:
-        tasks = islice(tasks, args.limit)
+    learner = None if args.no_site_boilerplate else BoilerplateLearner()
     total = None if any(is_warc(Path(p)) for p in paths) or args.limit else len(paths)
-    records = _with_progress(_records(tasks, args.url, options, jobs), total, tally)
-    learner = BoilerplateLearner()
-    if not args.no_site_boilerplate:
-        records = _without_site_boilerplate(records, learner)
+    records = _with_progress(clean_stream(paths, options, jobs=jobs, url=args.url, wanted=wanted, limit=args.limit,
+                                          learner=learner, tally=tally), total, tally)
     with ExitStack() as stack:
         out = stack.enter_context(out_path.open(mode, encoding="utf-8")) if out_path else sys.stdout
         counts = write_records(records, out)
     if args.learned_rules:
-        Path(args.learned_rules).write_text(learner.rules_toml(), encoding="utf-8")
+        Path(args.learned_rules).write_text((learner or BoilerplateLearner()).rules_toml(), encoding="utf-8")
     print(summary(counts, tally.skipped), file=sys.stderr)
     return EXIT_FAILURES if _failures(counts) else EXIT_OK

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import attrs
 
+from cleaners.warc_reader import read_warc
+from cleaners.warc_writer import OPEN_SUFFIX
 from tests.crawling import ROOT, crawl_command, crawl_environment
 from tests.sites.server import Route, Site, serving
 from tests.sites.small import article_page, published
@@ -50,10 +52,13 @@ class TrialResult:
     invalid_lines: int
     orphans: int
     """Processes of a killed crawl still running ``ORPHAN_GRACE`` seconds after the kill."""
+    archive_faults: int
+    """WARC files left unfinished or holding an unreadable record, and articles whose response is
+    not in the archive."""
 
     @property
     def passed(self) -> bool:
-        return (self.lost, self.duplicates, self.invalid_lines, self.orphans) == (0, 0, 0, 0)
+        return (self.lost, self.duplicates, self.invalid_lines, self.orphans, self.archive_faults) == (0, 0, 0, 0, 0)
 
 
 def article_urls(base: str) -> list[str]:
@@ -207,6 +212,19 @@ def _invalid_lines(path: Path) -> int:
     return invalid
 
 
+def archive_faults(folder: Path, output: Path) -> int:
+    """Unfinished WARC files, unreadable records, and articles with no archived response."""
+    faults = len(list(folder.glob(f"*{OPEN_SUFFIX}")))
+    archived = set()
+    for path in folder.glob("*.warc.gz"):
+        for item in read_warc(path, 50_000_000):
+            faults += item.error is not None
+            if item.page is not None:
+                archived.add(item.url)
+    lines = output.read_text("utf-8").splitlines() if output.exists() else []
+    return faults + len({json.loads(line)["url"] for line in lines} - archived)
+
+
 def trial(mode: str, base: str, rng: random.Random) -> TrialResult:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
@@ -220,7 +238,8 @@ def trial(mode: str, base: str, rng: random.Random) -> TrialResult:
         _run(command, output, kill=None)
         articles, lost, duplicates, invalid = check_output(output, set(article_urls(base)))
         invalid += _invalid_lines(out / "outcomes.jsonl")
-        return TrialResult(mode, kills, articles, lost, duplicates, invalid, orphans)
+        return TrialResult(mode, kills, articles, lost, duplicates, invalid, orphans,
+                           archive_faults(out / "warc", output))
 
 
 def run_trials(trials: int, seed: int, modes: tuple[str, ...] = MODES) -> list[TrialResult]:
@@ -251,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
             print(f"{mode} trial {number}: {result.kills} kills, {result.articles} articles, lost {result.lost}, "
                   f"duplicates {result.duplicates}, invalid lines {result.invalid_lines}, "
-                  f"surviving processes {result.orphans}: {'ok' if result.passed else 'FAILED'}", flush=True)
+                  f"surviving processes {result.orphans}, archive faults {result.archive_faults}: "
+                  f"{'ok' if result.passed else 'FAILED'}", flush=True)
     failed = sum(not r.passed for r in results)
     print(f"{len(results) - failed} passed, {failed} failed ({time.monotonic() - started:.0f} s, "
           f"{sum(r.kills for r in results)} kills, {len(modes)} modes)")

@@ -18,6 +18,7 @@ def test_killed_crawls_resume_with_every_article_once(mode):
     for result in results:
         assert (result.lost, result.duplicates, result.invalid_lines) == (0, 0, 0), result
         assert result.orphans == 0, f"{result.orphans} processes outlived a killed crawl by 5 s"
+        assert result.archive_faults == 0, "every WARC file finished and readable, every article archived"
         assert result.articles == ARTICLES
 
 

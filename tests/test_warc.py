@@ -262,3 +262,26 @@ def test_a_killed_crawl_leaves_only_whole_records_and_the_next_run_finishes_its_
     code, cleaned, log = _clean(*map(str, archives))
     assert "Traceback" not in log and code == 0, log
     assert set(article_urls(base)) <= {r["url"] for r in cleaned if "error" not in r}
+
+
+def test_many_archives_on_a_local_dask_cluster_one_atomic_output_per_file_and_a_rerun_skips_them(mixed_archive,
+                                                                                                  tmp_path):
+    archives = []
+    for number in range(3):
+        copy = tmp_path / f"part-{number}.warc.gz"
+        copy.write_bytes(mixed_archive.read_bytes())
+        archives.append(copy)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".part-0.jsonl.999.part").write_text("torn", encoding="utf-8")  # a killed worker's leftover
+    command = [sys.executable, "-m", "cleaners.many_archives", str(out), *map(str, archives), "--workers", "2"]
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert first.returncode == 0, first.stderr
+    assert "3 files: article 9, done now 3" in first.stderr
+    _, expected, _ = _clean(str(mixed_archive))
+    for archive in archives:
+        records = read_jsonl(out / archive.name.replace(".warc.gz", ".jsonl"))
+        assert [r["articleBody"] for r in records] == [r["articleBody"] for r in expected]
+        assert records[0]["metadata"]["source"].startswith(str(archive) + "@")
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert again.returncode == 0 and "3 files: done before 3" in again.stderr, again.stderr
