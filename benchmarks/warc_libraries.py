@@ -6,8 +6,9 @@ payload whole. Reported per record, in one process, best of three, so the figure
 against the cost of cleaning a page (about 10 ms).
 
 - ``warcio``: ``WARCWriter(gzip=True)``, which compresses at zlib level 9;
-- ``warcio + zlib 6``: warcio builds the record and its digests, we gzip it at level 6 (what the
-  crawl's archive does: ``cleaners.warc_writer``);
+- ``warcio + zlib 6``: warcio builds the record and its digests, we gzip it at level 6;
+- ``ours: warcio + zlib 3``: the crawl's writer as shipped (``cleaners.warc_writer``, level 3),
+  file rotation and whole-member writes included;
 - ``fastwarc + zlib 6``: FastWARC builds the record and its digests, we gzip it at level 6 (its
   ``GzipWriter`` makes the whole file one gzip stream, not one member per record);
 - reading: warcio's and FastWARC's ``ArchiveIterator`` over the whole file, and
@@ -35,6 +36,7 @@ from warcio.warcwriter import WARCWriter
 
 from benchmarks.quality import default_data_dir
 from cleaners.warc_reader import read_warc
+from cleaners.warc_writer import OPEN_SUFFIX, RotatingWarcWriter
 
 Exchange = tuple[str, bytes]
 
@@ -44,9 +46,13 @@ def _pages(data_dir: Path, records: int) -> list[Exchange]:
     return [(f"https://site{i % 50}.example/story/{i}.html", bodies[i % len(bodies)]) for i in range(records)]
 
 
+def _heads() -> tuple[StatusAndHeaders, StatusAndHeaders]:
+    return (StatusAndHeaders("GET / HTTP/1.1", [("Host", "example")], is_http_request=True),
+            StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"))
+
+
 def _warcio_records(writer: WARCWriter, url: str, body: bytes) -> list:
-    request = StatusAndHeaders("GET / HTTP/1.1", [("Host", "example")], is_http_request=True)
-    response = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+    request, response = _heads()
     return [writer.create_warc_record(url, "request", payload=io.BytesIO(b""), length=0, http_headers=request),
             writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
                                       http_headers=response)]
@@ -58,6 +64,18 @@ def write_warcio(path: Path, pages: list[Exchange]) -> None:
         for url, body in pages:
             for record in _warcio_records(writer, url, body):
                 writer.write_record(record)
+
+
+def write_ours(path: Path, pages: list[Exchange]) -> None:
+    """The crawl's own writer, as configured by default (warcio records, zlib level 3)."""
+    writer = RotatingWarcWriter(path.parent / "ours", "benchmark")
+    for url, body in pages:
+        request, response = _heads()
+        writer.write([(url, "request", b"", request, {}), (url, "response", body, response, {})])
+    written = writer.current
+    writer.close()
+    assert written is not None
+    written.with_name(written.name.removesuffix(OPEN_SUFFIX)).replace(path)
 
 
 def write_warcio_zlib6(path: Path, pages: list[Exchange]) -> None:
@@ -126,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("|---|---:|---:|---|")
     with tempfile.TemporaryDirectory() as folder:
         for name, writer in (("warcio", write_warcio), ("warcio + zlib 6", write_warcio_zlib6),
-                             ("fastwarc + zlib 6", write_fastwarc_zlib6)):
+                             ("fastwarc + zlib 6", write_fastwarc_zlib6), ("ours: warcio + zlib 3", write_ours)):
             path = Path(folder) / f"{name.replace(' ', '')}.warc.gz"
             seconds = _best(lambda w=writer, p=path: w(p, pages), repeats=1)
             reads = [_best(lambda r=reader, p=path: r(p)) for reader in

@@ -99,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.warc_speed", description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=int, default=1000, help="compressed size of the WARC (default 1000)")
     parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--no-single", action="store_true",
+                        help="skip --jobs 1 (and so the speed-up): memory and --jobs 2 only, in half the time")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         path, pages = build_warc(Path(folder) / "warc", args.megabytes, args.data_dir or default_data_dir())
@@ -106,17 +108,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.perf_counter()
         read = sum(1 for item in read_warc(path, 10_000_000) if item.page is not None)
         reading = time.perf_counter() - started
-        one, _ = clean(path, 1, Path(folder) / "one.jsonl")
+        one = None if args.no_single else clean(path, 1, Path(folder) / "one.jsonl")[0]
         two, peak = clean(path, 2, Path(folder) / "two.jsonl")
     print(f"{size:.0f} MiB WARC, {pages} pages ({read} read back), {3 * pages + 1} records\n")
     print("| measure | figure | target |\n|---|---:|---:|")
     print(f"| reading alone (inflate, frame, parse) | {reading:.1f} s, {pages / reading:.0f} pages/s | |")
-    print(f"| python -m cleaners --jobs 1 | {one:.1f} s, {pages / one:.1f} pages/s | |")
+    if one is not None:
+        print(f"| python -m cleaners --jobs 1 | {one:.1f} s, {pages / one:.1f} pages/s | |")
     print(f"| python -m cleaners --jobs 2 | {two:.1f} s, {pages / two:.1f} pages/s | |")
-    print(f"| reading / cleaning with --jobs 1 | {100 * reading / one:.1f}% | at most 5% |")
-    print(f"| --jobs 2 speed-up | {one / two:.2f}x | at least 1.8x |")
+    if one is not None:
+        print(f"| reading / cleaning with --jobs 1 | {100 * reading / one:.1f}% | at most 5% |")
+        print(f"| --jobs 2 speed-up | {one / two:.2f}x | at least 1.8x |")
+    print(f"| reading / cleaning with --jobs 2, per core | {100 * reading / (2 * two):.1f}% | |")
     print(f"| peak RSS, --jobs 2, command and workers | {peak / MIB:.0f} MiB | at most 500 MiB |")
-    missed = [name for name, bad in (("reading share", reading / one > 0.05), ("speed-up", one / two < 1.8),
+    missed = [name for name, bad in (("reading share", one is not None and reading / one > 0.05),
+                                     ("speed-up", one is not None and one / two < 1.8),
                                      ("memory", peak > 500 * MIB)) if bad]
     if missed:
         print("MISSED: " + ", ".join(missed))

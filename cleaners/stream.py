@@ -23,9 +23,13 @@ from cleaners.page import Page
 from cleaners.warc_reader import ReadCounter, Wanted, is_warc, read_warc
 from cleaners.worker import clean_input, init_worker
 
-BOILERPLATE_LOOKAHEAD = 1000
+TASKS_PER_WORKER = 200
+"""Pages a worker process cleans before a fresh one takes over: a large page leaves the worker's
+heap fragmented, and over thousands of pages each worker would keep growing."""
+
+BOILERPLATE_LOOKAHEAD = 300
 """Records a site's boilerplate is learned ahead of: each record is cleaned of the lines its site
-repeats across every record before it and the next 1,000 (a folder of up to 1,000 pages is learned
+repeats across every record before it and the next 300 (a folder of up to 300 pages is learned
 whole before any is written). Memory stays bounded however long a WARC stream is."""
 
 
@@ -61,8 +65,8 @@ def records(work: Iterable[str | Page | Ready[dict[str, Any]]], url: str | None,
         init_worker(options)
         yield from ordered_map(None, task, work, 0)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker,
-                             initargs=(options, os.getpid())) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(options, os.getpid()),
+                             max_tasks_per_child=TASKS_PER_WORKER) as pool:
         yield from ordered_map(pool, task, work, ahead=jobs * 8)
 
 

@@ -1,0 +1,34 @@
+"""``newsclean``: one command for both jobs, wherever the package is installed.
+
+    newsclean crawl -a site=https://example.com/ -o articles.jsonl   # scrapy crawl news, no scrapy.cfg needed
+    newsclean clean saved/ -o articles.jsonl                         # python -m cleaners
+
+``newsclean PATH...`` (no subcommand) still cleans, as before there were two.
+"""
+
+from __future__ import annotations
+
+import sys
+
+USAGE = """usage: newsclean {crawl,clean} ...
+
+  newsclean crawl [-a NAME=VALUE ...] [-s NAME=VALUE ...] [-o FILE | -O FILE]
+      crawl news sites with the news spider (Scrapy's options; see `newsclean crawl -h`)
+  newsclean clean PATH... [-o FILE | -O FILE] [options]
+      clean saved pages and WARC archives into JSONL (see `newsclean clean -h`)
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if not arguments or arguments[0] in ("-h", "--help"):
+        print(USAGE, file=sys.stdout if arguments else sys.stderr)
+        return 0 if arguments else 2
+    command, rest = arguments[0], arguments[1:]
+    if command == "crawl":
+        from crawler.run import crawl  # Scrapy is loaded only for a crawl
+
+        return crawl(rest)
+    from cleaners.cli import main as clean
+
+    return clean(rest if command == "clean" else arguments)
