@@ -29,6 +29,11 @@ class Batcher:
             reactor.callLater(0, self.flush)  # type: ignore[attr-defined]
         return self._pipeline
 
+    @property
+    def pending(self) -> bool:
+        """Writes are waiting for the next flush."""
+        return self._pipeline is not None
+
     def script(self, script: Script, keys: list[str], args: list[Any]) -> None:
         script(keys=keys, args=args, client=self._open())
 

@@ -178,23 +178,29 @@ class LeasedPriorityQueue(Base):
         return entry.decode() if isinstance(entry, bytes) else str(entry)
 
     def pop(self, timeout: float = 0) -> Request | None:
-        """The next request leased to this worker. Writes still waiting in the batcher go out
-        first, so a take always sees this worker's own pushes: an idle worker's engine, woken by a
-        request handed back to the queue, finds it at once (without this it could look before the
-        push was sent, and sleep until its next 5-second heartbeat)."""
+        """The next request leased to this worker. When the queue looks empty while this worker
+        still has writes waiting in the batcher, they go out and the queue is asked again: an idle
+        worker's engine, woken by a request handed back to the queue, then finds it at once
+        (without this it looked before the push was sent, and slept until its next 5-second
+        heartbeat). A queue that has work is taken from without waiting for the batch."""
         if not self._taken:
-            if self.batcher is not None:
+            self._taken = self._take_some()
+            if not self._taken and self.batcher is not None and self.batcher.pending:
                 self.batcher.flush()
-            k = self.keys
-            taken = self._take(keys=[k.queue, k.requests, k.priorities, k.leases, k.holders],
-                               args=[self.lease_ms, self.worker, self.prefetch])
-            self._taken = [(taken[i].decode(), taken[i + 1]) for i in range(len(taken) - 2, -1, -2)]
+                self._taken = self._take_some()
         if not self._taken:
             return None
         lease, payload = self._taken.pop()
         request = self._decode_request(payload)
         request.meta[LEASE] = lease
         return request
+
+    def _take_some(self) -> list[tuple[str, bytes]]:
+        """Up to ``prefetch`` entries, leased to this worker, the first to hand out last."""
+        k = self.keys
+        taken = self._take(keys=[k.queue, k.requests, k.priorities, k.leases, k.holders],
+                           args=[self.lease_ms, self.worker, self.prefetch])
+        return [(taken[i].decode(), taken[i + 1]) for i in range(len(taken) - 2, -1, -2)]
 
     def waiting_here(self) -> list[str]:
         """Leases taken ahead and not handed to the engine yet (renewed with the others)."""
