@@ -28,9 +28,9 @@ EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m cleaners") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m cleaners",
+        prog=prog,
         description="Clean saved news pages (.html, .htm, .html.gz; files, folders, globs) and WARC archives "
         "(.warc, .warc.gz: each HTML response) into JSONL article records, one line per page in input order. "
         "A page that gives no article gets a line {\"error\": {...}} naming it and saying why.",
@@ -144,8 +144,8 @@ def _output(args: argparse.Namespace) -> tuple[Path | None, str]:
     return path, "w"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, prog: str = "python -m cleaners") -> int:
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     try:
         paths = [str(p) for p in discover(args.paths)]

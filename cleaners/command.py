@@ -31,4 +31,4 @@ def main(argv: list[str] | None = None) -> int:
         return crawl(rest)
     from cleaners.cli import main as clean
 
-    return clean(rest if command == "clean" else arguments)
+    return clean(rest if command == "clean" else arguments, prog="newsclean clean")
