@@ -209,12 +209,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.distributed", description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=3000, help="pages per crawl (default 3000)")
     parser.add_argument("--only", choices=("overhead", "scaling", "memory"))
+    parser.add_argument("--rounds", type=int, default=3, help="alternating local/Redis runs for the overhead")
     parser.add_argument("--urls", type=int, default=MILLION, help="URLs for the memory figures (default 1,000,000)")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args(argv)
     results: dict[str, Any] = {}
     if args.only in (None, "overhead"):
-        results["overhead"] = overhead(args.pages)
+        results["overhead"] = overhead(args.pages, args.rounds)
     if args.only in (None, "scaling"):
         results["scaling"] = scaling(args.pages)
     if args.only in (None, "memory"):
