@@ -1,5 +1,6 @@
 """``python -m cleaners PATH...``: clean saved pages and WARC archives into JSONL, one line per page,
-in input order, streaming with bounded memory."""
+in input order, streaming with bounded memory; or into Parquet when the output ends in ``.parquet``
+(articles in the file, failure records beside it in ``FILE.failures.jsonl``)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def build_parser(prog: str = "python -m cleaners") -> argparse.ArgumentParser:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or globs")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("-o", "--output", metavar="FILE",
-                        help="append JSONL to this file (created with its folders) instead of standard output")
+                        help="append JSONL to this file (created with its folders) instead of standard output; "
+                        "a name ending in .parquet writes Parquet, with failure records in FILE.failures.jsonl")
     output.add_argument("-O", "--overwrite-output", metavar="FILE", help="like -o, but start the file afresh")
     parser.add_argument("-j", "--jobs", type=int, default=0,
                         help="worker processes (default 0: one per core; 1 cleans in this process)")
@@ -104,6 +106,34 @@ def write_records(records: Iterable[dict[str, Any]], out: TextIO) -> Counter[str
     return counts
 
 
+def write_parquet(records: Iterable[dict[str, Any]], path: Path, overwrite: bool) -> Counter[str]:
+    """Articles into ``path``, the records of pages that gave none into ``path.failures.jsonl``
+    (created at the first one). An interrupted run (Ctrl-C) still completes the file; a killed one
+    is completed by the next run with the same output, or ``newsclean finish``."""
+    from cleaners.parquet import ParquetArticles  # pyarrow only when Parquet is asked for
+
+    counts: Counter[str] = Counter()
+    failures_path = path.with_name(path.name + ".failures.jsonl")
+    if overwrite:
+        failures_path.unlink(missing_ok=True)
+    writer = ParquetArticles(path, overwrite=overwrite)
+    writer.open()
+    with ExitStack() as stack:
+        stack.callback(writer.close)
+        failures: TextIO | None = None
+        for record in records:
+            counts[_outcome(record)] += 1
+            if "error" not in record:
+                writer.write(record)
+                continue
+            if failures is None:
+                repair_torn_tail(failures_path)
+                failures = stack.enter_context(failures_path.open("a", encoding="utf-8"))
+            failures.write(json.dumps(record, ensure_ascii=False) + "\n")
+            failures.flush()
+    return counts
+
+
 def _failures(counts: Counter[str]) -> dict[str, int]:
     return {kind: n for kind, n in sorted(counts.items()) if kind not in ("cleaned", "not-article")}
 
@@ -138,10 +168,14 @@ def _output(args: argparse.Namespace) -> tuple[Path | None, str]:
         return None, "w"
     path = Path(name)
     _writable(path)
-    if args.output:
+    if path.suffix == ".parquet":
+        from cleaners.parquet import check_appendable
+
+        if args.output:
+            check_appendable(path)
+    elif args.output:
         repair_torn_tail(path)
-        return path, "a"
-    return path, "w"
+    return path, "a" if args.output else "w"
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m cleaners") -> int:
@@ -169,15 +203,20 @@ def main(argv: list[str] | None = None, prog: str = "python -m cleaners") -> int
             _writable(Path(args.learned_rules))
     except OSError as error:
         parser.error(f"the output cannot be written ({error.strerror or error}: {error.filename})")
+    except ValueError as error:  # an existing .parquet output that is not Parquet articles
+        parser.error(str(error))
     tally = Tally()
     wanted = Wanted(tuple(h.lower().strip(".") for h in args.host), args.since, args.until)
     learner = None if args.no_site_boilerplate else BoilerplateLearner()
     total = None if any(is_warc(Path(p)) for p in paths) or args.limit else len(paths)
     records = _with_progress(clean_stream(paths, options, jobs=jobs, url=args.url, wanted=wanted, limit=args.limit,
                                           learner=learner, tally=tally), total, tally)
-    with ExitStack() as stack:
-        out = stack.enter_context(out_path.open(mode, encoding="utf-8")) if out_path else sys.stdout
-        counts = write_records(records, out)
+    if out_path is not None and out_path.suffix == ".parquet":
+        counts = write_parquet(records, out_path, overwrite=mode == "w")
+    else:
+        with ExitStack() as stack:
+            out = stack.enter_context(out_path.open(mode, encoding="utf-8")) if out_path else sys.stdout
+            counts = write_records(records, out)
     if args.learned_rules:
         Path(args.learned_rules).write_text((learner or BoilerplateLearner()).rules_toml(), encoding="utf-8")
     print(summary(counts, tally.skipped), file=sys.stderr)

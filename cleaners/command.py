@@ -2,6 +2,7 @@
 
     newsclean crawl -a site=https://example.com/ -o articles.jsonl   # scrapy crawl news, no scrapy.cfg needed
     newsclean clean saved/ -o articles.jsonl                         # python -m cleaners
+    newsclean finish articles.parquet                                # complete a killed run's Parquet
 
 ``newsclean PATH...`` (no subcommand) still cleans, as before there were two.
 """
@@ -10,12 +11,14 @@ from __future__ import annotations
 
 import sys
 
-USAGE = """usage: newsclean {crawl,clean} ...
+USAGE = """usage: newsclean {crawl,clean,finish} ...
 
   newsclean crawl [-a NAME=VALUE ...] [-s NAME=VALUE ...] [-o FILE | -O FILE]
       crawl news sites with the news spider (Scrapy's options; see `newsclean crawl -h`)
   newsclean clean PATH... [-o FILE | -O FILE] [options]
-      clean saved pages and WARC archives into JSONL (see `newsclean clean -h`)
+      clean saved pages and WARC archives into JSONL or Parquet (see `newsclean clean -h`)
+  newsclean finish FILE.parquet...
+      complete Parquet outputs that a killed crawl or clean left unfinished
 """
 
 
@@ -29,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         from crawler.run import crawl  # Scrapy is loaded only for a crawl
 
         return crawl(rest)
+    if command == "finish":
+        from cleaners.parquet import finish_command
+
+        return finish_command(rest)
     from cleaners.cli import main as clean
 
     return clean(rest if command == "clean" else arguments, prog="newsclean clean")

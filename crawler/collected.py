@@ -29,19 +29,31 @@ def url_key(url: str) -> str:
     return f"{host}{parts.path}{'?' + parts.query if parts.query else ''}"
 
 
-def appended_jsonl_outputs(crawler: Crawler) -> list[Path]:
-    """Local JSON Lines feeds the crawl appends to (an overwritten feed starts empty)."""
+JSONL_FORMATS = ("jsonlines", "jl", "jsonl")
+
+
+def _appended_local_feeds(crawler: Crawler, formats: tuple[str, ...]) -> list[Path]:
     paths = []
     for uri, options in crawler.settings.getdict("FEEDS").items():
         uri = str(uri)
         if "%(" in uri or options.get("overwrite", False):
             continue
-        if options.get("format") not in ("jsonlines", "jl", "jsonl"):
+        if options.get("format") not in formats:
             continue
         scheme = urlsplit(uri).scheme
         if scheme in ("", "file") or len(scheme) == 1:  # a bare path (or a Windows drive letter)
             paths.append(Path(uri.removeprefix("file://")))
     return paths
+
+
+def appended_jsonl_outputs(crawler: Crawler) -> list[Path]:
+    """Local JSON Lines feeds the crawl appends to (an overwritten feed starts empty)."""
+    return _appended_local_feeds(crawler, JSONL_FORMATS)
+
+
+def appended_outputs(crawler: Crawler) -> list[Path]:
+    """Local article feeds the crawl appends to, JSON Lines and Parquet: what they hold is collected."""
+    return _appended_local_feeds(crawler, (*JSONL_FORMATS, "parquet"))
 
 
 class CollectedIndex:
@@ -62,8 +74,13 @@ class CollectedIndex:
 
     @staticmethod
     def records(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
-        """The article records of JSONL files (failure records and bad lines skipped)."""
+        """The article records of JSONL and Parquet files (failure records and bad lines skipped)."""
         for path in paths:
+            if path.suffix == ".parquet":
+                from cleaners.parquet import read_articles  # pyarrow only for crawls that write Parquet
+
+                yield from read_articles(path, columns=["url", "canonicalUrl", "metadata"])
+                continue
             if not path.is_file():
                 continue
             with path.open(encoding="utf-8", errors="replace") as lines:

@@ -20,7 +20,7 @@ from scrapy.dupefilters import RFPDupeFilter
 from scrapy.http import Request
 from scrapy.utils.job import job_dir
 
-from crawler.collected import CollectedIndex, appended_jsonl_outputs
+from crawler.collected import CollectedIndex, appended_outputs
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class FinishedRequestsDupeFilter(RFPDupeFilter):
         return dupefilter
 
     def load_finished(self, crawler: Crawler) -> None:
-        collected = CollectedIndex.from_files(appended_jsonl_outputs(crawler))
+        collected = CollectedIndex.from_files(appended_outputs(crawler))
         path = Path(crawler.settings.get("OUTCOMES_FILE") or "")
         finished = 0
         if path.is_file():

@@ -27,7 +27,7 @@ from crawler.cluster.connection import redis_client
 from crawler.cluster.keys import ClusterKeys
 from crawler.cluster.scheduler import worker_name
 from crawler.cluster.shared import SharedCollectedIndex
-from crawler.collected import CollectedIndex, appended_jsonl_outputs
+from crawler.collected import CollectedIndex, appended_outputs
 from crawler.discovery import in_window, parse_when
 from crawler.items import CrawledPage
 from crawler.outcomes import Outcome, Rejected
@@ -138,7 +138,7 @@ class DuplicatesPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        outputs = appended_jsonl_outputs(self.crawler)
+        outputs = appended_outputs(self.crawler)
         if self.crawler.settings.get("REDIS_URL"):
             assert self.crawler.spider is not None
             settings = self.crawler.settings

@@ -43,6 +43,13 @@ def check_crawl(spider_name: str, arguments: Mapping[str, Any], settings: BaseSe
         _check_cluster(str(redis_url), settings)
     for what, path in _outputs(settings):
         _check_writable(what, path)
+    for path in _appended_parquet(settings):
+        from cleaners.parquet import NotParquet, check_appendable  # pyarrow only for Parquet feeds
+
+        try:
+            check_appendable(path)
+        except NotParquet as error:
+            raise UsageProblem(f"output: {error}") from error
 
 
 def _check_cluster(redis_url: str, settings: BaseSettings) -> None:
@@ -70,6 +77,15 @@ def _outputs(settings: BaseSettings) -> Iterator[tuple[str, Path]]:
             yield name, Path(value)
     if jobdir := settings.get("JOBDIR"):
         yield "JOBDIR", Path(jobdir) / "frontier.jsonl"
+
+
+def _appended_parquet(settings: BaseSettings) -> Iterator[Path]:
+    for uri, options in settings.getdict("FEEDS").items():
+        uri = str(uri)
+        scheme = urlsplit(uri).scheme
+        local = scheme in ("", "file") or len(scheme) == 1
+        if local and options.get("format") == "parquet" and not options.get("overwrite") and "%(" not in uri:
+            yield Path(uri.removeprefix("file://"))
 
 
 def _check_writable(what: str, path: Path) -> None:

@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
+import attrs
 import pytest
 import redis
 from scrapy.settings import Settings
@@ -184,6 +185,35 @@ def test_politeness_holds_across_the_cluster(tmp_path):
     assert len(starts) >= 30
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert min(gaps) >= 0.35, sorted(gaps)[:5]
+    written = [_lines(tmp_path / name / "articles.jsonl") for name in ("worker-a", "worker-b")]
+    assert sum(written) == 30 and min(written) > 0, written
+
+
+def test_without_a_delay_the_cluster_never_has_more_requests_at_the_site_than_its_concurrency(tmp_path):
+    """With ``DOWNLOAD_DELAY=0`` a worker hands a slot it gave back to its own next request without
+    asking Redis: two workers of 4 requests each, allowed 2 at once to the site whose pages take
+    0.3 s, still never start 3 pages within 0.3 s, and both do a share of the work."""
+    site = Site()
+    site.requests = TimedRequests()
+    with serving(site) as base, redis_server() as server:
+        build_site(site, base)
+        site.routes = {path: attrs.evolve(route, delay=0.3) if path.startswith("/news/") else route
+                       for path, route in site.routes.items()}
+        settings = {"REDIS_URL": server.url, "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "false",
+                    "CONCURRENT_REQUESTS_PER_DOMAIN": "2", "CONCURRENT_REQUESTS": "4",
+                    "MAX_IDLE_TIME_BEFORE_CLOSE": "2"}
+        workers = []
+        for name in ("worker-a", "worker-b"):
+            command = crawl_command(tmp_path / name, {"sitemaps": f"{base}/sitemap.xml"},
+                                    {**settings, "REDIS_WORKER_NAME": name})
+            workers.append(subprocess.Popen(command, cwd=ROOT, env=crawl_environment(), stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL))
+        assert [w.wait(timeout=180) for w in workers] == [0, 0]
+        assert not redis.Redis.from_url(server.url).keys("*:slots:*"), "every slot is given back at the end"
+    starts = sorted(moment for moment, path in site.requests.times if path.startswith("/news/"))
+    assert len(starts) >= 30
+    crowded = [later - earlier for earlier, later in zip(starts, starts[2:], strict=False) if later - earlier < 0.28]
+    assert not crowded, f"3 pages started within {min(crowded):.3f} s"
     written = [_lines(tmp_path / name / "articles.jsonl") for name in ("worker-a", "worker-b")]
     assert sum(written) == 30 and min(written) > 0, written
 
