@@ -19,6 +19,7 @@ from scrapy.exporters import BaseItemExporter, JsonLinesItemExporter
 
 from cleaners.jsonl import repair_torn_tail
 from crawler.collected import appended_jsonl_outputs
+from crawler.items import ArticleRecord
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class ParquetItemExporter(BaseItemExporter):
             self._scratch = Path(tempfile.mkdtemp(prefix="newsclean-parquet-"))
             path, overwrite = self._scratch / "articles.parquet", True
         self.writer = ParquetArticles(path, overwrite=overwrite, row_group_rows=row_group_rows)
+        self._warned = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, file: IO[bytes], **kwargs: Any) -> Self:
@@ -74,6 +76,12 @@ class ParquetItemExporter(BaseItemExporter):
         self.writer.open()
 
     def export_item(self, item: Any) -> None:
+        if not isinstance(item, ArticleRecord):
+            if not self._warned:
+                logger.warning("the Parquet feed %s holds article records only; other items are left out of it "
+                               "(write them to another feed)", self.writer.path)
+                self._warned = True
+            return
         self.writer.write(ItemAdapter(item).asdict())
 
     def finish_exporting(self) -> None:

@@ -19,6 +19,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from crawler.items import ArticleRecord, CrawledPage
 from crawler.responses import requested_url
 
 logger = logging.getLogger(__name__)
@@ -154,13 +155,17 @@ class OutcomeLog:
         self._file.flush()
         self.crawler.signals.send_catch_log(outcome_recorded, line=line)
 
-    def item_scraped(self, item: dict[str, Any], response: Any) -> None:
+    def item_scraped(self, item: Any, response: Any) -> None:
+        if not isinstance(item, ArticleRecord):  # another project's own item (crawler.addon)
+            return
         if response is None:
             self.record(item.get("url", ""), Outcome.ARTICLE)
         else:
             self.record(requested_url(response.request), Outcome.ARTICLE, final_url=response.url)
 
     def item_dropped(self, item: Any, response: Any, exception: Exception) -> None:
+        if not isinstance(exception, Rejected) and not isinstance(item, CrawledPage | ArticleRecord):
+            return  # another project's own item, dropped by its own pipeline
         url = requested_url(response.request) if response is not None else str(getattr(item, "url", ""))
         final_url = response.url if response is not None else None
         if isinstance(exception, Rejected):

@@ -12,6 +12,7 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
+from datetime import date
 from pathlib import Path
 from typing import Any, Self
 
@@ -29,8 +30,9 @@ from crawler.cluster.scheduler import worker_name
 from crawler.cluster.shared import SharedCollectedIndex
 from crawler.collected import CollectedIndex, appended_outputs
 from crawler.discovery import in_window, parse_when
-from crawler.items import CrawledPage
+from crawler.items import ArticleRecord, CrawledPage
 from crawler.outcomes import Outcome, Rejected
+from crawler.plan import PlanError, day
 
 
 def _options(crawler: Crawler) -> CleanOptions:
@@ -41,6 +43,14 @@ def _options(crawler: Crawler) -> CleanOptions:
         time_limit=settings.getfloat("CLEANER_TIME_LIMIT") or None,
         memory_limit_mb=settings.getint("CLEANER_MEMORY_LIMIT_MB") or None,
     )
+
+
+def date_window(spider: Any) -> tuple[date | None, date | None]:
+    """The news spider's ``since``/``until``; for another project's spider, its ``since`` and
+    ``until`` attributes (``-a since=2024-01-01``), checked when the pipeline opens."""
+    if (plan := getattr(spider, "plan", None)) is not None:
+        return plan.since, plan.until
+    return day(getattr(spider, "since", None), "since"), day(getattr(spider, "until", None), "until")
 
 
 class CleaningPipeline:
@@ -61,6 +71,10 @@ class CleaningPipeline:
         return cls(crawler, _options(crawler), workers)
 
     def open_spider(self) -> None:
+        try:
+            date_window(self.crawler.spider)
+        except PlanError as error:
+            raise ValueError(f"the spider's date window: {error}") from error
         context = multiprocessing.get_context("spawn")
         self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=init_worker,
                                         initargs=(self.options, os.getpid()))
@@ -87,14 +101,13 @@ class CleaningPipeline:
         if error is None:
             if item.listed is None:
                 self._check_date_window(record)
-            return record
+            return ArticleRecord(record)
         if error["kind"] == "not-article":
             raise Rejected(Outcome.NOT_ARTICLE, error["message"])
         raise Rejected(Outcome.CLEANING_ERROR, f"{error['kind']}: {error['message']}")
 
     def _check_date_window(self, record: dict[str, Any]) -> None:
-        plan = getattr(self.crawler.spider, "plan", None)
-        since, until = (plan.since, plan.until) if plan is not None else (None, None)
+        since, until = date_window(self.crawler.spider)
         if not in_window(parse_when(record.get("datePublished")), since, until):
             raise Rejected(Outcome.OUTSIDE_DATE_WINDOW,
                            f"published {record['datePublished']}, outside {since or '...'} to {until or '...'}")
@@ -113,7 +126,7 @@ class SiteBoilerplatePipeline:
         return cls(crawler.settings.get("LEARNED_RULES_FILE"))
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, dict):
+        if not isinstance(item, ArticleRecord):
             return item
         self.learner.observe(item)
         return self.learner.apply(item)
@@ -153,11 +166,11 @@ class DuplicatesPipeline:
 
     def _written(self, item: Any) -> None:
         """The feed wrote the article: its keys are collected for good."""
-        if isinstance(item, dict):
+        if isinstance(item, ArticleRecord):
             self.index.add(item)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, dict):
+        if not isinstance(item, ArticleRecord):
             return item
         if reason := self.index.claim(item):
             raise Rejected(Outcome.DUPLICATE, reason)

@@ -61,7 +61,8 @@ def _flag(value: object, what: str) -> bool:
     raise PlanError(f"{what}: {value!r} is not true or false")
 
 
-def _day(value: object, what: str) -> date | None:
+def day(value: object, what: str) -> date | None:
+    """A ``YYYY-MM-DD`` argument as a date (None when empty); ``PlanError`` names ``what``."""
     if value in (None, ""):
         return None
     if isinstance(value, date):
@@ -191,8 +192,8 @@ def plan_from_arguments(arguments: dict[str, Any]) -> CrawlPlan:
         sites += sites_from_file(sites_file)
     if not sites:
         raise PlanError("nothing to crawl: give urls, urls_file, feeds, sitemaps, site or sites")
-    plan = CrawlPlan(sites=tuple(sites), since=_day(arguments.get("since"), "since"),
-                     until=_day(arguments.get("until"), "until"))
+    plan = CrawlPlan(sites=tuple(sites), since=day(arguments.get("since"), "since"),
+                     until=day(arguments.get("until"), "until"))
     if plan.since and plan.until and plan.since > plan.until:
         raise PlanError(f"since {plan.since} is after until {plan.until}")
     return plan
