@@ -36,9 +36,11 @@ lint: setup
 
 # Debian packages the tests need: a real redis-server for the many-workers tests (tests start and
 # stop their own, on a loopback port). Installed with apt-get when missing (CI runs as root).
+# Debian packages the tests start: redis-server (the shared frontier) and chromium (the report).
 system-deps:
-	@command -v redis-server >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+	@{ command -v redis-server && command -v chromium; } >/dev/null || { \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server chromium >/dev/null; }
 
 test: lint system-deps
 	$(BIN)/python -m pytest

@@ -3,6 +3,7 @@
     newsclean crawl -a site=https://example.com/ -o articles.jsonl   # scrapy crawl news, no scrapy.cfg needed
     newsclean clean saved/ -o articles.jsonl                         # python -m cleaners
     newsclean finish articles.parquet                                # complete a killed run's Parquet
+    newsclean report output/                                         # the crawl report of an output folder
 
 ``newsclean PATH...`` (no subcommand) still cleans, as before there were two.
 """
@@ -11,12 +12,14 @@ from __future__ import annotations
 
 import sys
 
-USAGE = """usage: newsclean {crawl,clean,finish} ...
+USAGE = """usage: newsclean {crawl,clean,report,finish} ...
 
   newsclean crawl [-a NAME=VALUE ...] [-s NAME=VALUE ...] [-o FILE | -O FILE]
       crawl news sites with the news spider (Scrapy's options; see `newsclean crawl -h`)
   newsclean clean PATH... [-o FILE | -O FILE] [options]
       clean saved pages and WARC archives into JSONL or Parquet (see `newsclean clean -h`)
+  newsclean report OUTPUT_DIR [-o FILE]
+      the crawl report (one HTML page of charts) from a crawl's output folder
   newsclean finish FILE.parquet...
       complete Parquet outputs that a killed crawl or clean left unfinished
 """
@@ -32,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         from crawler.run import crawl  # Scrapy is loaded only for a crawl
 
         return crawl(rest)
+    if command == "report":
+        from cleaners.report import report_command
+
+        return report_command(rest)
     if command == "finish":
         from cleaners.parquet import finish_command
 

@@ -13,7 +13,8 @@ Its spiders then yield, for each article page, the response itself or
 - repeats dropped (URL, canonical URL, body fingerprint; across runs when the feed is appended);
 - the date window: a spider's ``since`` and ``until`` (``-a since=2024-01-01``) drop articles
   published outside it;
-- the outcomes file (``OUTCOMES_FILE``): one line per page yielded, article or why not.
+- the outcomes file (``OUTCOMES_FILE``): one line per page yielded, article or why not;
+- the crawl report (``REPORT_FILE``).
 
 The project's own items, and anything else its spiders yield, pass through untouched. Settings the
 project sets itself win over the defaults below (an add-on's priority is under the project's).
@@ -31,6 +32,7 @@ from crawler.items import CrawledPage
 
 DEFAULTS = {
     "OUTCOMES_FILE": "output/outcomes.jsonl",
+    "REPORT_FILE": "output/report.html",
     "LEARNED_RULES_FILE": "output/learned-rules.toml",
     "CLEANER_WORKERS": 0,
     "CLEANER_TIME_LIMIT": 30,
@@ -61,6 +63,7 @@ class NewsClean:
         settings.setdefault_in_component_priority_dict("SPIDER_MIDDLEWARES", "crawler.addon.ResponsesAsPages", 1000)
         settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.export.TornLineRepair", -10)
         settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.outcomes.OutcomeLog", 0)
+        settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.report.CrawlReport", 10)
         exporters = settings["FEED_EXPORTERS"]
         for name, path in EXPORTERS.items():
             if name not in exporters:

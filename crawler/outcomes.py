@@ -19,6 +19,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from cleaners.report import FAILED_OUTCOMES
 from crawler.items import ArticleRecord, CrawledPage
 from crawler.responses import requested_url
 
@@ -69,8 +70,7 @@ class Rejected(DropItem):
         self.log_level = logging.WARNING if outcome is Outcome.CLEANING_ERROR else logging.INFO
 
 
-FAILED = frozenset({Outcome.HTTP_ERROR, Outcome.NETWORK_ERROR, Outcome.TOO_LARGE, Outcome.CLEANING_ERROR,
-                    Outcome.FORBIDDEN_ADDRESS, Outcome.NOT_IN_CASSETTE, Outcome.IGNORED})
+FAILED = frozenset(Outcome(name) for name in FAILED_OUTCOMES)
 """Outcomes that mean a URL the crawl wanted gave nothing: the crawl exits with status 1."""
 
 LISTINGS = frozenset({Outcome.FEED, Outcome.SITEMAP, Outcome.ROBOTS, Outcome.ABSENT})
@@ -141,8 +141,6 @@ class OutcomeLog:
         self.crawler.stats.inc_value(f"newsclean/outcome/{outcome}")
         if outcome in FAILED:
             self.crawler.stats.inc_value(FAILED_STAT)
-        if self._file is None:
-            return
         line: dict[str, Any] = {"url": url, "outcome": str(outcome)}
         if final_url and final_url != url:
             line["finalUrl"] = final_url
@@ -151,8 +149,9 @@ class OutcomeLog:
         if reason:
             line["reason"] = reason
         line["time"] = datetime.now(UTC).isoformat(timespec="seconds")
-        self._file.write(json.dumps(line, ensure_ascii=False) + "\n")
-        self._file.flush()
+        if self._file is not None:
+            self._file.write(json.dumps(line, ensure_ascii=False) + "\n")
+            self._file.flush()
         self.crawler.signals.send_catch_log(outcome_recorded, line=line)
 
     def item_scraped(self, item: Any, response: Any) -> None:

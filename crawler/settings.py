@@ -52,6 +52,9 @@ ADDONS = {"crawler.addons.DefaultArticleFeed": 0, "crawler.addons.RedisFrontier"
 FEED_EXPORT_ENCODING = "utf-8"
 # One line per URL the crawl touched: article, not-article, duplicate, http-error... (empty: off).
 OUTCOMES_FILE = "output/outcomes.jsonl"
+# A self-contained HTML page of charts about the crawl, written when it ends (empty: off);
+# `newsclean report OUTPUT_DIR` makes one from existing output files.
+REPORT_FILE = "output/report.html"
 
 # -- Cleaning --------------------------------------------------------------------------------------
 # Worker processes that clean pages off the reactor thread (0: one per core).
@@ -122,6 +125,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "crawler.export.TornLineRepair": -10,
     "crawler.outcomes.OutcomeLog": 0,
+    "crawler.report.CrawlReport": 10,
 }
 # Flushed per record, so a killed crawl loses no line it wrote.
 FEED_EXPORTERS = {"jsonlines": "crawler.export.FlushingJsonLinesItemExporter",
