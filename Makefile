@@ -22,10 +22,10 @@ run: setup
 	$(BIN)/scrapy crawl news -a site=http://demo-news.example/ -a follow=true -a max_depth=1 \
 		-s VCR_CASSETTE=cassettes/demo-news.yaml -s VCR_RECORD_MODE=none \
 		-O $(DEMO)/articles.jsonl -s OUTCOMES_FILE=$(DEMO)/outcomes.jsonl \
-		-s LEARNED_RULES_FILE=$(DEMO)/learned-rules.toml -s WARC_PREFIX=demo
+		-s LEARNED_RULES_FILE=$(DEMO)/learned-rules.toml -s REPORT_FILE=$(DEMO)/report.html -s WARC_PREFIX=demo
 	@echo "articles: $(DEMO)/articles.jsonl ($$(wc -l < $(DEMO)/articles.jsonl) lines)," \
 		"outcomes: $(DEMO)/outcomes.jsonl ($$(wc -l < $(DEMO)/outcomes.jsonl) lines)," \
-		"archive: $$(ls output/warc/demo-*.warc.gz)"
+		"report: $(DEMO)/report.html, archive: $$(ls output/warc/demo-*.warc.gz)"
 
 # Clean the bundled example pages with the command line (no Scrapy involved).
 clean-examples: setup

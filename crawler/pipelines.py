@@ -9,6 +9,7 @@ memory bounded however long the crawl.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -33,6 +34,8 @@ from crawler.discovery import in_window, parse_when
 from crawler.items import ArticleRecord, CrawledPage
 from crawler.outcomes import Outcome, Rejected
 from crawler.plan import PlanError, day
+
+logger = logging.getLogger(__name__)
 
 
 def _options(crawler: Crawler) -> CleanOptions:
@@ -73,8 +76,12 @@ class CleaningPipeline:
     def open_spider(self) -> None:
         try:
             date_window(self.crawler.spider)
-        except PlanError as error:
-            raise ValueError(f"the spider's date window: {error}") from error
+        except PlanError as error:  # a foreign spider's -a since/until (the news spider's are checked earlier)
+            logger.error("the spider's date window: %s; the crawl stops", error)
+            engine = self.crawler.engine
+            assert engine is not None
+            asyncio.get_running_loop().call_soon(
+                lambda: asyncio.ensure_future(engine.close_spider_async(reason="bad-argument")))
         context = multiprocessing.get_context("spawn")
         self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=init_worker,
                                         initargs=(self.options, os.getpid()))

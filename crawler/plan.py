@@ -165,12 +165,15 @@ def sites_from_file(path: str) -> list[SitePlan]:
             for i, t in enumerate(tables)]
 
 
+SPIDER_ARGUMENTS = frozenset({"urls", "urls_file", "feeds", "sitemaps", "site", "follow", "allow", "deny",
+                              "max_depth", "since", "until", "sites"})
+"""The news spider's arguments (``-a NAME=VALUE``)."""
+
+
 def plan_from_arguments(arguments: dict[str, Any]) -> CrawlPlan:
     """The plan for ``scrapy crawl news -a key=value ...``; unknown keys are errors."""
-    known = {"urls", "urls_file", "feeds", "sitemaps", "site", "follow", "allow", "deny", "max_depth",
-             "since", "until", "sites"}
-    if unknown := set(arguments) - known:
-        raise PlanError(f"unknown spider argument(s) {sorted(unknown)}; known: {sorted(known)}")
+    if unknown := set(arguments) - SPIDER_ARGUMENTS:
+        raise PlanError(f"unknown spider argument(s) {sorted(unknown)}; known: {sorted(SPIDER_ARGUMENTS)}")
     urls = _split(arguments.get("urls"))
     if urls_file := arguments.get("urls_file"):
         try:

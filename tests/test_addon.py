@@ -89,3 +89,18 @@ def test_another_project_gets_article_records_outcomes_and_the_date_window(tmp_p
     assert outcomes == {f"{base}/": "not-article", f"{base}/news/6.html": "outside-date-window",
                         **{f"{base}/news/{n}.html": "article" for n in range(1, 6)}}
     assert (tmp_path / "output" / "learned-rules.toml").exists()
+
+
+def test_a_bad_date_window_closes_their_crawl_at_start_naming_it(tmp_path):
+    _project(tmp_path)
+    site = Site()
+    with serving(site) as base:
+        site.add("/news/1.html", article_page(base, 1))
+        environment = {k: v for k, v in crawl_environment().items() if k != "SCRAPY_SETTINGS_MODULE"}
+        result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "theirs", "-a", f"urls={base}/news/1.html",
+                                 "-a", "since=2024-13-01"], cwd=tmp_path, env=environment, capture_output=True,
+                                text=True, timeout=300, check=False)
+    assert "since: '2024-13-01' is not a date (YYYY-MM-DD); the crawl stops" in result.stderr
+    assert "'finish_reason': 'bad-argument'" in result.stderr and "Traceback" not in result.stderr
+    assert not site.requests, "nothing was fetched"
+    assert not (tmp_path / "all.jsonl").exists() or not (tmp_path / "all.jsonl").read_text().strip()
