@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from tests.crawling import ROOT, crawl_environment
 from tests.sites.record_demo import CASSETTE, DEMO_ARGUMENTS
 
@@ -35,6 +37,15 @@ def test_crawl_and_clean_run_from_any_folder(tmp_path):
     again = {record["url"] for line in (tmp_path / "again.jsonl").read_text("utf-8").splitlines()
              if "error" not in (record := json.loads(line))}
     assert {a["url"] for a in articles} <= again
+    # Parquet, the report and finishing a Parquet file, from the same folder outside the repo.
+    parquet = _run(["clean", *map(str, archives), "-O", "again.parquet"], tmp_path)
+    assert parquet.returncode == 0, parquet.stderr
+    assert {row["url"] for row in pq.read_table(tmp_path / "again.parquet").to_pylist()} == again
+    assert (tmp_path / "output" / "report.html").exists(), "the crawl wrote its report"
+    report = _run(["report", "output", "-o", "remade.html"], tmp_path)
+    assert report.returncode == 0 and "<svg" in (tmp_path / "remade.html").read_text("utf-8"), report.stderr
+    finish = _run(["finish", "again.parquet"], tmp_path)
+    assert finish.returncode == 0 and "nothing to finish" in finish.stderr
 
 
 def test_a_bad_spider_argument_exits_2_and_no_command_shows_the_usage(tmp_path):
