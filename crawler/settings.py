@@ -43,6 +43,11 @@ HTTPCACHE_DIR = "httpcache"
 # also after redirects. Allow them all (intranet crawls, tests) or name exceptions (host[:port]).
 ALLOW_PRIVATE_ADDRESSES = False
 ALLOWED_PRIVATE_HOSTS: list[str] = []
+# The same policy where connections are made: the resolver hands Twisted only approved addresses,
+# so a name that answers the check with a public address and the connection with a private one
+# (DNS rebinding) is refused. GUARD_UPSTREAM_RESOLVER: the resolver it asks (default: Twisted's).
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
+GUARD_UPSTREAM_RESOLVER = None
 
 # -- Output ----------------------------------------------------------------------------------------
 # Articles go here (JSON Lines, appended across runs so a second crawl skips what it has) unless
@@ -118,6 +123,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.retry.RetryAfterMiddleware": 550,
     "crawler.robots.RobotsOutcomeMiddleware": 30,
     "crawler.guard.AddressGuardMiddleware": 40,
+    "crawler.guard.ConnectRefusal": 600,
     "crawler.incremental.AlreadyCollectedMiddleware": 50,
     "crawler.warc.WarcArchive": 900,
     "crawler.vcr.VcrMiddleware": 950,

@@ -43,7 +43,7 @@ def crawl_command(out: Path, arguments: dict[str, str], settings: dict[str, str]
     for key, value in arguments.items():
         command += ["-a", f"{key}={value}"]
     written = {"OUTCOMES_FILE": str(out / "outcomes.jsonl"), "LEARNED_RULES_FILE": str(out / "learned-rules.toml"),
-               "WARC_DIR": str(out / "warc")}
+               "WARC_DIR": str(out / "warc"), "REPORT_FILE": str(out / "report.html")}
     for key, value in {**FAST, **written, **(settings or {})}.items():
         command += ["-s", f"{key}={value}"]
     return command

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from crawler.addresses import AddressRefused, check_url, forbidden_reason
@@ -57,3 +59,18 @@ def test_exceptions_by_setting():
 
 def test_unresolvable_name_is_left_to_the_download():
     check_url("http://no-such-name.example/", resolve=_resolves_to())
+
+
+@pytest.mark.parametrize("url, message", [
+    ("http://[::ffff:127.0.0.1]/", "loopback"),
+    ("http://[::1]/", "loopback"),
+    ("http://[fe80::1%25eth0]:8080/", "link-local"),
+    ("http://[64:ff9b::a9fe:a9fe]/", "link-local"),  # NAT64 for 169.254.169.254
+    ("http://2130706433/", "2130706433 resolves to 127.0.0.1: a loopback"),
+    ("http://0x7f.1/", "0x7f.1 resolves to 127.0.0.1: a loopback"),
+    ("http://0177.0.0.1/", "resolves to 127.0.0.1"),
+    ("http://100.64.0.1/", "not a public address"),
+])
+def test_every_spelling_of_a_private_address_is_refused(url, message):
+    with pytest.raises(AddressRefused, match=re.escape(message)):
+        check_url(url, resolve=_resolves_to())
