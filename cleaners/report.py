@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from cleaners.redact import redact
+
 FAILED_OUTCOMES = frozenset({"http-error", "network-error", "too-large", "cleaning-error", "forbidden-address",
                              "not-in-cassette", "ignored"})
 """Outcomes that mean a URL the crawl wanted gave nothing (the crawl then exits with status 1)."""
@@ -76,14 +78,14 @@ class ReportData:
             if len({start for start, _ in self.timeline}) > MAX_BINS:
                 self._coarsen()
         if outcome in FAILED_OUTCOMES:
-            reason = str(line.get("reason") or (f"status {line['status']}" if line.get("status") else outcome))
+            reason = redact(str(line.get("reason") or (f"status {line['status']}" if line.get("status") else outcome)))
             key = (outcome, reason[:300])
             if key not in self.failures and len(self.failures) >= MAX_REASONS:
                 key = (outcome, "(other reasons)")
             failure = self.failures.setdefault(key, Failure())
             failure.count += 1
             if len(failure.examples) < EXAMPLES:
-                failure.examples.append(str(line.get("url") or ""))
+                failure.examples.append(redact(str(line.get("url") or "")))
 
     def _coarsen(self) -> None:
         self.bin_seconds *= 4

@@ -19,6 +19,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from cleaners.redact import redact
 from cleaners.report import FAILED_OUTCOMES
 from crawler.items import ArticleRecord, CrawledPage
 from crawler.responses import requested_url
@@ -147,7 +148,7 @@ class OutcomeLog:
         if status is not None:
             line["status"] = status
         if reason:
-            line["reason"] = reason
+            line["reason"] = redact(reason)
         line["time"] = datetime.now(UTC).isoformat(timespec="seconds")
         if self._file is not None:
             self._file.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -53,7 +53,8 @@ GUARD_UPSTREAM_RESOLVER = None
 # Articles go here (JSON Lines, appended across runs so a second crawl skips what it has) unless
 # the command line names feeds: `-o FILE` appends elsewhere, `-O FILE` overwrites.
 NEWS_DEFAULT_FEED = "output/articles.jsonl"
-ADDONS = {"crawler.addons.DefaultArticleFeed": 0, "crawler.addons.RedisFrontier": 0}
+ADDONS = {"crawler.secrets.SecretsOutOfLogs": -10, "crawler.addons.DefaultArticleFeed": 0,
+          "crawler.addons.RedisFrontier": 0}
 FEED_EXPORT_ENCODING = "utf-8"
 # One line per URL the crawl touched: article, not-article, duplicate, http-error... (empty: off).
 OUTCOMES_FILE = "output/outcomes.jsonl"

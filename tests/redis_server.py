@@ -26,24 +26,50 @@ def _free_port() -> int:
 
 
 class RedisServer:
-    def __init__(self, folder: Path, persistent: bool = False) -> None:
+    def __init__(self, folder: Path, persistent: bool = False, tls: bool = False,
+                 user: tuple[str, str] | None = None) -> None:
         self.folder = folder
         self.persistent = persistent
         """Log every write to an append-only file, as a production Redis for a crawl should, so a
         server killed and started again comes back with the crawl's state."""
+        self.tls = tls
+        """Serve TLS only (``rediss://``), with a self-signed certificate made here by openssl."""
+        self.user = user
+        """An ACL user (name, password) with every right; the default user is then switched off."""
         self.port = _free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        credentials = f"{self.user[0]}:{self.user[1]}@" if self.user else ""
+        if self.tls:
+            return f"rediss://{credentials}127.0.0.1:{self.port}/0?ssl_ca_certs={self.folder / 'cert.pem'}"
+        return f"redis://{credentials}127.0.0.1:{self.port}/0"
+
+    def _security_options(self) -> list[str]:
+        options = []
+        if self.tls:
+            if not (self.folder / "cert.pem").exists():
+                subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                                "-keyout", str(self.folder / "key.pem"), "-out", str(self.folder / "cert.pem"),
+                                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                               check=True, capture_output=True, timeout=60)
+            options += ["--port", "0", "--tls-port", str(self.port), "--tls-cert-file", str(self.folder / "cert.pem"),
+                        "--tls-key-file", str(self.folder / "key.pem"), "--tls-ca-cert-file",
+                        str(self.folder / "cert.pem"), "--tls-auth-clients", "no"]
+        else:
+            options += ["--port", str(self.port)]
+        if self.user:
+            options += ["--user", self.user[0], "on", f">{self.user[1]}", "~*", "&*", "+@all",
+                        "--user", "default", "off"]
+        return options
 
     def start(self) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed (Debian: apt-get install redis-server; .ci/run does)")
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+            [binary, *self._security_options(), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "yes" if self.persistent else "no", "--appendfsync", "always",
              "--dir", str(self.folder), "--protected-mode", "yes"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -66,9 +92,10 @@ class RedisServer:
 
 
 @contextmanager
-def redis_server(persistent: bool = False) -> Iterator[RedisServer]:
+def redis_server(persistent: bool = False, tls: bool = False,
+                 user: tuple[str, str] | None = None) -> Iterator[RedisServer]:
     with tempfile.TemporaryDirectory() as folder:
-        server = RedisServer(Path(folder), persistent)
+        server = RedisServer(Path(folder), persistent, tls, user)
         server.start()
         try:
             yield server

@@ -105,3 +105,38 @@ def test_report_of_a_folder_without_outputs_is_a_usage_error(tmp_path):
     made = subprocess.run([NEWSCLEAN, "report", str(tmp_path)], capture_output=True, text=True, timeout=60,
                           check=False, cwd=ROOT)
     assert made.returncode == 2 and str(tmp_path) in made.stderr and "Traceback" not in made.stderr
+
+
+def _hostile_page(base: str) -> str:
+    leak = f"fetch('{base}/leak-title')"
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>\"><script>{leak}</script> Council votes on budget</title>"
+            f"<link rel='canonical' href=\"javascript:fetch('{base}/leak-canonical')\"></head><body><article>"
+            f"<h1>Council votes on budget <script>{leak}</script></h1>"
+            "<p>The city council voted on Tuesday to approve the budget for next year after a long debate "
+            "about the cost of repairing roads and schools across the district.</p>"
+            "<p>Click to share on &lt;script&gt;alert(1)&lt;/script&gt;</p>"
+            "<p>Members said the plan would raise spending on parks and libraries while holding property "
+            "taxes at the level set two years ago, and that a review would follow in the spring.</p>"
+            f"<p>Click to share on &lt;img src={base}/leak-img onerror=alert(2)&gt;</p>"
+            "</article></body></html>")
+
+
+def test_a_hostile_page_cannot_run_anything_in_the_crawl_report(tmp_path):
+    """Script in the title, in chrome lines and in a URL, a javascript: canonical: the report shows
+    them as text, and in headless Chromium nothing runs and nothing is requested."""
+    site = Site()
+    with serving(site) as base:
+        site.add("/news/hostile.html", _hostile_page(base))
+        hostile_url = f"{base}/news/<script>fetch('{base}/leak-url')</script>.html"
+        out = tmp_path / "out"
+        run_crawl(out, {"urls": f"{base}/news/hostile.html,{hostile_url}"})
+        report = (out / "report.html").read_text("utf-8")
+        assert "Click to share on &lt;script&gt;alert(1)&lt;/script&gt;" in report, "the chrome line, as text"
+        assert "leak-url" in report, "the hostile URL, as text and an http link"
+        assert "<script" not in report.lower() and "<img" not in report.lower() and "javascript:" not in report
+        site.requests.clear()
+        site.add("/report.html", report)
+        shown = render(f"{base}/report.html")
+    assert shown.console == [], shown.console
+    assert site.requests == ["/report.html"], "no injected script ran, no request left the page"

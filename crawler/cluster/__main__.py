@@ -31,6 +31,7 @@ from crawler.cluster.keys import ClusterKeys
 from crawler.cluster.queue import LeasedPriorityQueue
 from crawler.cluster.shared import SharedDiscovery
 from crawler.collected import CollectedIndex
+from crawler.secrets import REDIS_URL_ENVIRONMENT
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -100,7 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, function in (("status", status), ("seed", seed)):
         command = commands.add_parser(name, help=function.__doc__ or name)
-        command.add_argument("--redis-url", required=True, help="the workers' REDIS_URL")
+        command.add_argument("--redis-url", default=os.environ.get(REDIS_URL_ENVIRONMENT),
+                             required=REDIS_URL_ENVIRONMENT not in os.environ,
+                             help=f"the workers' REDIS_URL (default: ${REDIS_URL_ENVIRONMENT}, which keeps a "
+                             "password out of the process list)")
         command.add_argument("--prefix", default="newsclean", help="the workers' REDIS_KEY_PREFIX")
         command.add_argument("--spider", default="news")
         command.set_defaults(function=function)

@@ -67,8 +67,9 @@ class LeasingScheduler(Scheduler):
         self.df = request_filter(self.crawler.settings.get("SEEN_FILTER"))(self.server, self.keys.dupefilter,
                                                                            self.crawler)
         self._renewal.start(max(1.0, self.lease_seconds / 3), now=True)
-        logger.info("worker %s joined the frontier %s in Redis: %d queued, %d leased", self.worker,
-                    self.keys.base, len(self.queue), self.queue.leased())
+        # The URL is logged as given: the log's filter (crawler.secrets) masks its password.
+        logger.info("worker %s joined the frontier %s in Redis at %s: %d queued, %d leased", self.worker,
+                    self.keys.base, self.crawler.settings.get("REDIS_URL"), len(self.queue), self.queue.leased())
 
     def close(self, reason: str) -> None:
         if self._renewal.running:
