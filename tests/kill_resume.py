@@ -119,8 +119,12 @@ def _command(out: Path, arguments: dict[str, str]) -> list[str]:
                                           "LOG_LEVEL": "WARNING"})
 
 
-def _lines(path: Path) -> int:
-    return path.read_bytes().count(b"\n") if path.exists() else 0
+def lines_written(path: Path) -> int:
+    """Lines written so far (a crawl's start-up check may create and remove the file meanwhile)."""
+    try:
+        return path.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0
 
 
 def session_processes(session: int) -> list[int]:
@@ -166,14 +170,14 @@ def _run(command: list[str], output: Path, kill: Kill | None) -> tuple[bool, int
     """Run the crawl, SIGKILL its process at ``kill``; (whether it was killed, processes of it still
     alive ``ORPHAN_GRACE`` seconds after the kill). The survivors are then killed, so one failed
     trial does not spill into the next."""
-    before = _lines(output)
+    before = lines_written(output)
     process = subprocess.Popen(command, cwd=ROOT, env=crawl_environment(), stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     started = time.monotonic()
     deadline = started + 300
     while kill is not None and process.poll() is None and time.monotonic() < deadline:
         due = (time.monotonic() - started >= kill.pause if kill.lines is None
-               else _lines(output) - before >= kill.lines)
+               else lines_written(output) - before >= kill.lines)
         if due:
             if kill.lines is not None:
                 time.sleep(kill.pause)

@@ -26,7 +26,7 @@ from benchmarks.crawl_speed import TimedRequests
 from crawler.cluster.filters import BloomRequestFilter, bloom_size
 from crawler.cluster.keys import ClusterKeys
 from tests.crawling import ROOT, crawl_command, crawl_environment, run_crawl
-from tests.kill_resume import article_urls, build_site, session_processes
+from tests.kill_resume import article_urls, build_site, lines_written, session_processes
 from tests.redis_server import redis_server
 from tests.sites.server import Site, serving
 
@@ -53,10 +53,6 @@ def _start(base: str, redis_url: str, out: Path, slow: bool = False, **settings:
                             start_new_session=True)
 
 
-def _lines(path: Path) -> int:
-    return path.read_bytes().count(b"\n") if path.exists() else 0
-
-
 def _collected(folders: list[Path]) -> Counter[str]:
     urls: Counter[str] = Counter()
     for folder in folders:
@@ -70,7 +66,7 @@ def test_a_killed_worker_loses_nothing_and_its_replacement_rejoins(cluster):
     first, second = folder / "worker-a", folder / "worker-b"
     a, b = _start(base, server.url, first), _start(base, server.url, second)
     deadline = time.monotonic() + 60
-    while _lines(first / "articles.jsonl") < 3 and time.monotonic() < deadline:
+    while lines_written(first / "articles.jsonl") < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
     a.kill()
     a.wait()
@@ -104,7 +100,7 @@ def test_redis_killed_and_restarted_mid_crawl_the_crawl_finishes_with_nothing_lo
     out = folder / "worker-a"
     worker = _start(base, server.url, out)
     deadline = time.monotonic() + 60
-    while _lines(out / "articles.jsonl") < 5 and time.monotonic() < deadline:
+    while lines_written(out / "articles.jsonl") < 5 and time.monotonic() < deadline:
         time.sleep(0.05)
     server.stop()
     time.sleep(2)
@@ -123,14 +119,14 @@ def test_a_late_worker_takes_a_share_and_status_and_merge_report_the_cluster(clu
     base, server, folder = cluster
     first, late = folder / "worker-a", folder / "worker-b"
     a = _start(base, server.url, first, slow=True)
-    while _lines(first / "articles.jsonl") < 1:
+    while lines_written(first / "articles.jsonl") < 1:
         time.sleep(0.05)
     b = _start(base, server.url, late, slow=True)
     status = subprocess.run([sys.executable, "-m", "crawler.cluster", "status", "--redis-url", server.url],
                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
     assert "frontier newsclean:news:" in status and "worker-a-" in status
     assert [w.wait(timeout=180) for w in (a, b)] == [0, 0]
-    assert _lines(late / "articles.jsonl") > 0, "the late worker took a share of the frontier"
+    assert lines_written(late / "articles.jsonl") > 0, "the late worker took a share of the frontier"
     merged = folder / "all.jsonl"
     subprocess.run([sys.executable, "-m", "crawler.cluster", "merge", str(merged), str(first / "articles.jsonl"),
                     str(late / "articles.jsonl")], cwd=ROOT, check=True, timeout=60)
@@ -150,11 +146,11 @@ def test_a_worker_run_as_a_service_fetches_seeds_added_while_it_runs(cluster):
                                   stderr=stderr)
     try:
         deadline = time.monotonic() + 60
-        while _lines(out / "articles.jsonl") < 1 and time.monotonic() < deadline:
+        while lines_written(out / "articles.jsonl") < 1 and time.monotonic() < deadline:
             time.sleep(0.05)
         subprocess.run([sys.executable, "-m", "crawler.cluster", "seed", "--redis-url", server.url,
                         f"{base}/news/2.html"], cwd=ROOT, check=True, timeout=60, capture_output=True)
-        while _lines(out / "articles.jsonl") < 2 and time.monotonic() < deadline:
+        while lines_written(out / "articles.jsonl") < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert worker.poll() is None, "a service worker waits for seeds instead of closing"
     finally:
@@ -185,7 +181,7 @@ def test_politeness_holds_across_the_cluster(tmp_path):
     assert len(starts) >= 30
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert min(gaps) >= 0.35, sorted(gaps)[:5]
-    written = [_lines(tmp_path / name / "articles.jsonl") for name in ("worker-a", "worker-b")]
+    written = [lines_written(tmp_path / name / "articles.jsonl") for name in ("worker-a", "worker-b")]
     assert sum(written) == 30 and min(written) > 0, written
 
 
@@ -214,7 +210,7 @@ def test_without_a_delay_the_cluster_never_has_more_requests_at_the_site_than_it
     assert len(starts) >= 30
     crowded = [later - earlier for earlier, later in zip(starts, starts[2:], strict=False) if later - earlier < 0.28]
     assert not crowded, f"3 pages started within {min(crowded):.3f} s"
-    written = [_lines(tmp_path / name / "articles.jsonl") for name in ("worker-a", "worker-b")]
+    written = [lines_written(tmp_path / name / "articles.jsonl") for name in ("worker-a", "worker-b")]
     assert sum(written) == 30 and min(written) > 0, written
 
 

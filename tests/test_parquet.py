@@ -19,7 +19,7 @@ import pytest
 from cleaners.article import article_schema
 from cleaners.parquet import ParquetArticles, finish_interrupted, parquet_schema
 from tests.crawling import ROOT, crawl_command, crawl_environment
-from tests.kill_resume import article_urls, build_site
+from tests.kill_resume import article_urls, build_site, lines_written
 from tests.sites.server import Site, serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -162,7 +162,7 @@ def test_a_killed_parquet_crawl_resumes_with_every_article_once(tmp_path):
         first = subprocess.Popen(command, cwd=ROOT, env=crawl_environment(), stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, start_new_session=True)
         jsonl = out / "articles.jsonl"
-        while first.poll() is None and (not jsonl.exists() or jsonl.read_bytes().count(b"\n") < 5):
+        while first.poll() is None and lines_written(jsonl) < 5:
             time.sleep(0.02)
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
