@@ -47,6 +47,8 @@ def build_parser(prog: str = "python -m cleaners") -> argparse.ArgumentParser:
     parser.add_argument("--rules", action="append", default=[], metavar="FILE",
                         help="a TOML chrome-rules file added to the built-in rules (repeatable)")
     parser.add_argument("--url", help="the page's URL, for a single input (default: its canonical or og:url)")
+    parser.add_argument("--any-page", action="store_true",
+                        help="take the main text of any page: no article-or-not decision (no not-article records)")
     parser.add_argument("--no-site-boilerplate", action="store_true",
                         help="do not learn lines repeated across a site's pages (learning holds the next "
                         f"{BOILERPLATE_LOOKAHEAD:,} records before writing one; without it records stream out "
@@ -185,7 +187,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m cleaners") -> int
         paths = [str(p) for p in discover(args.paths)]
         options = CleanOptions.with_rules_files(args.rules, max_bytes=args.max_bytes,
                                                 time_limit=args.time_limit or None,
-                                                memory_limit_mb=args.memory_limit or None)
+                                                memory_limit_mb=args.memory_limit or None,
+                                                any_page=args.any_page)
     except (InputNotFound, RulesError) as error:
         parser.error(str(error))
     if not paths:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import attrs
 
+from cleaners.article_model import ArticleDecider
 from cleaners.chrome import ChromeRules
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
@@ -25,6 +26,10 @@ class CleanOptions:
     """Seconds one page may take to clean (None: no limit)."""
     memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB
     """Address space of each worker process, in MiB (None: no limit; never applied in-process)."""
+    any_page: bool = False
+    """Take the main text of any page: no article-or-not decision."""
+    article_decider: ArticleDecider | None = attrs.field(default=None, eq=False)
+    """Decides article or not from the page's features (None: the shipped model)."""
 
     @classmethod
     def with_rules_files(cls, paths: list[str | Path], **kwargs: object) -> CleanOptions:

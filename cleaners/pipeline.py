@@ -16,9 +16,9 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 
 from cleaners.article import Article, Author, CleaningMetadata, Image
+from cleaners.article_model import ArticleModel, page_features
 from cleaners.chrome import ChromeRules, drop_chrome_lines, prune_chrome, standfirst_echo
 from cleaners.chunks import missing_chunks
-from cleaners.classify import not_article_reason
 from cleaners.date_check import declared_day_in_doubt, shown_day_wins
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.extract import extract_paragraphs, readability_paragraphs
@@ -110,8 +110,16 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
         paragraphs = [*before, *paragraphs, *after]
         echoes = [declared.headline or "", *standfirst_echo(tree, declared.description, paragraphs)]
         kept, removed = drop_chrome_lines(paragraphs, rules, echoes=echoes)
-        if not (reason := not_article_reason(declared, kept, tree) or ""):
+        if not kept:
+            continue
+        if options.any_page:
             return kept, removed
+        decider = options.article_decider or ArticleModel.shipped()
+        score = decider.score(page_features(tree, declared, kept, url))
+        if score >= decider.threshold:
+            return kept, removed
+        reason = (f"the page does not read as an article (article score {score:.2f}, under "
+                  f"{decider.threshold:.2f}: see its declared type, text shape and links)")
     raise CleaningError(FailureKind.NOT_ARTICLE, reason)
 
 

@@ -1,0 +1,220 @@
+"""Train the article-or-not model and judge it by cross-validation grouped by site:
+``python -m benchmarks.train_article_model [--write]``.
+
+Pages: ``aeb`` and ``wcxb-dev`` are articles, ``wcxb-dev-other`` is not. Each page goes through
+the shipped cleaner up to its decision (the same code path: a recording decider takes the features
+of the first reading that has text); a page with no text at all is declined before any model.
+
+Judged by 5-fold cross-validation grouped by site (no site in both the fitting and the scoring
+folds), with the decision threshold chosen inside each fitting part by an inner grouped 4-fold
+run (the lowest threshold that keeps ``KEEP_TARGET`` of its articles), so the held-out figures
+price the threshold's choice too. The shipped model is then fitted on every page, its threshold
+chosen the same way over all pages' out-of-fold scores. ``--write`` writes it to
+``cleaners/article_model.json`` with its seed, library versions and figures; without it the
+command reports, and says whether it reproduces the shipped file.
+
+Needs scikit-learn (``pip install -e '.[train]'``); the runtime does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import platform
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import attrs
+
+from benchmarks.quality import PROJECT_ROOT, default_data_dir, read_html
+from cleaners import CleanOptions, Page, clean
+from cleaners.article_model import FEATURE_NAMES
+from cleaners.errors import CleaningError
+
+SEED = 20261203
+KEEP_TARGET = 0.99
+FOLDS, INNER_FOLDS = 5, 4
+MODEL_FILE = PROJECT_ROOT / "cleaners" / "article_model.json"
+PARAMETERS = {"n_estimators": 300, "max_depth": 3, "learning_rate": 0.05, "subsample": 0.8,
+              "min_samples_leaf": 5, "init": "zero", "random_state": SEED}
+
+
+@attrs.define
+class Recorder:
+    """A decider that says "article" and keeps the features it was shown (the first reading's)."""
+
+    threshold: float = 0.5
+    features: tuple[float, ...] | None = None
+
+    def score(self, features: tuple[float, ...]) -> float:
+        if self.features is None:
+            self.features = features
+        return 1.0
+
+
+@attrs.frozen
+class Example:
+    set_name: str
+    page_id: str
+    site: str
+    kind: str
+    """``article``, or the non-article page type (``listing``, ``product``...)."""
+    features: tuple[float, ...] | None
+    """None: the cleaner found no text at all (declined before any model)."""
+
+    @property
+    def label(self) -> int:
+        return int(self.kind == "article")
+
+
+def _site(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+def load_examples(data_dir: Path) -> list[Example]:
+    examples = []
+    for set_name in ("aeb", "wcxb-dev", "wcxb-dev-other"):
+        set_dir = data_dir / set_name
+        with (set_dir / "truth.jsonl").open(encoding="utf-8") as lines:
+            rows = [json.loads(line) for line in lines if line.strip()]
+        for row in rows:
+            recorder = Recorder()
+            page = Page(body=read_html(set_dir, row["id"]), url=row["url"], source=row["id"])
+            with contextlib.suppress(CleaningError):
+                clean(page, CleanOptions(article_decider=recorder, time_limit=None))
+            kind = "article" if set_name != "wcxb-dev-other" else str(row.get("pageType") or "other")
+            examples.append(Example(set_name, row["id"], _site(row["url"]), kind, recorder.features))
+        print(f"read {set_name}: {len(rows)} pages", file=sys.stderr)
+    return examples
+
+
+def _fit(features: Any, labels: Any) -> Any:
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    return GradientBoostingClassifier(**PARAMETERS).fit(features, labels)
+
+
+def _threshold(scores: Sequence[float], labels: Sequence[int]) -> float:
+    """The highest threshold that keeps ``KEEP_TARGET`` of the articles."""
+    article_scores = sorted(s for s, label in zip(scores, labels, strict=True) if label)
+    return article_scores[int(len(article_scores) * (1 - KEEP_TARGET))]
+
+
+def _out_of_fold(examples: list[Example], folds: int) -> list[float]:
+    """Each page's score from a model fitted without its site."""
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
+    scores = [0.0] * len(examples)
+    usable = [i for i, e in enumerate(examples) if e.features is not None]
+    x = np.array([examples[i].features for i in usable])
+    y = np.array([examples[i].label for i in usable])
+    groups = [examples[i].site for i in usable]
+    for fit_part, score_part in GroupKFold(n_splits=folds).split(x, y, groups):
+        model = _fit(x[fit_part], y[fit_part])
+        for position, probability in zip(score_part, model.predict_proba(x[score_part])[:, 1], strict=True):
+            scores[usable[position]] = float(probability)
+    return scores
+
+
+def cross_validate(examples: list[Example]) -> dict[str, Any]:
+    """Held-out decisions with the threshold chosen inside each fitting part."""
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
+    kept: dict[int, bool] = {i: False for i, e in enumerate(examples) if e.features is None}
+    usable = [i for i, e in enumerate(examples) if e.features is not None]
+    x = np.array([examples[i].features for i in usable])
+    y = np.array([examples[i].label for i in usable])
+    groups = [examples[i].site for i in usable]
+    thresholds = []
+    for fit_part, score_part in GroupKFold(n_splits=FOLDS).split(x, y, groups):
+        fit_examples = [examples[usable[p]] for p in fit_part]
+        threshold = _threshold(_out_of_fold(fit_examples, INNER_FOLDS), [e.label for e in fit_examples])
+        thresholds.append(threshold)
+        model = _fit(x[fit_part], y[fit_part])
+        for position, probability in zip(score_part, model.predict_proba(x[score_part])[:, 1], strict=True):
+            kept[usable[position]] = bool(probability >= threshold)
+    return _figures(examples, kept) | {"thresholds": thresholds}
+
+
+def _figures(examples: list[Example], kept: dict[int, bool]) -> dict[str, Any]:
+    by_kind: Counter[str] = Counter()
+    declined: Counter[str] = Counter()
+    for i, example in enumerate(examples):
+        key = example.set_name if example.label else example.kind
+        by_kind[key] += 1
+        declined[key] += not kept[i]
+    articles = [i for i, e in enumerate(examples) if e.label]
+    others = [i for i, e in enumerate(examples) if not e.label]
+    return {"articles_kept": sum(kept[i] for i in articles) / len(articles),
+            "non_articles_declined": sum(not kept[i] for i in others) / len(others),
+            "pages": {k: {"pages": by_kind[k], "declined": declined[k]} for k in sorted(by_kind)}}
+
+
+def export(model: Any, threshold: float, figures: dict[str, Any], counts: dict[str, int]) -> dict[str, Any]:
+    import numpy as np
+    import sklearn
+
+    trees = []
+    for (estimator,) in model.estimators_:
+        tree = estimator.tree_
+        trees.append({"feature": [int(f) for f in tree.feature], "threshold": [float(t) for t in tree.threshold],
+                      "left": [int(n) for n in tree.children_left], "right": [int(n) for n in tree.children_right],
+                      "value": [float(v) for v in tree.value[:, 0, 0]]})
+    return {"feature_names": list(FEATURE_NAMES), "learning_rate": PARAMETERS["learning_rate"],
+            "threshold": threshold, "trees": trees,
+            "training": {"command": "python -m benchmarks.train_article_model --write", "seed": SEED,
+                         "parameters": {k: v for k, v in PARAMETERS.items() if k != "random_state"},
+                         "pages": counts, "scikit_learn": sklearn.__version__, "numpy": np.__version__,
+                         "python": platform.python_version(), "cross_validated": figures}}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.train_article_model",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true",
+                        help=f"write the model to {MODEL_FILE.relative_to(PROJECT_ROOT)}")
+    parser.add_argument("--data", type=Path, default=None, help="the benchmarks folder (default ../shared/benchmarks)")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    examples = load_examples(args.data or default_data_dir())
+    figures = cross_validate(examples)
+    import numpy as np
+
+    usable = [e for e in examples if e.features is not None]
+    threshold = _threshold(_out_of_fold(usable, FOLDS), [e.label for e in usable])
+    model = _fit(np.array([e.features for e in usable]), np.array([e.label for e in usable]))
+    counts = dict(Counter(e.kind if not e.label else e.set_name for e in examples))
+    exported = export(model, threshold, figures, counts)
+    print(report(figures, threshold, time.monotonic() - started))
+    text = json.dumps(exported, indent=None, separators=(",", ":")) + "\n"
+    if args.write:
+        MODEL_FILE.write_text(text, encoding="utf-8")
+        print(f"written: {MODEL_FILE}")
+    elif MODEL_FILE.exists():
+        same = json.loads(MODEL_FILE.read_text("utf-8"))["trees"] == exported["trees"]
+        print("reproduces the shipped model" if same else "differs from the shipped model (--write to replace it)")
+    target = figures["articles_kept"] >= KEEP_TARGET and figures["non_articles_declined"] >= 0.92
+    return 0 if target else 1
+
+
+def report(figures: dict[str, Any], threshold: float, seconds: float) -> str:
+    lines = ["| pages (cross-validated, grouped by site) | pages | declined | kept |", "|---|---:|---:|---:|"]
+    for kind, row in figures["pages"].items():
+        lines.append(f"| {kind} | {row['pages']} | {row['declined']} | {row['pages'] - row['declined']} |")
+    lines += ["", f"articles kept: {figures['articles_kept']:.3f} (target >= {KEEP_TARGET}); non-articles declined: "
+              f"{figures['non_articles_declined']:.3f} (target >= 0.92)",
+              f"fold thresholds: {', '.join(f'{t:.3f}' for t in figures['thresholds'])}; shipped threshold: "
+              f"{threshold:.3f}; {seconds:.0f} s"]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

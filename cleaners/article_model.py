@@ -1,0 +1,200 @@
+"""Article or not: one learned decision over features of how the page is built.
+
+A crawl that follows links meets section, tag and author pages, product and service pages, forums
+and docs; each still gives the extractor some text. Which is an article is told by how the page is
+built, not by what it says: what it declares (JSON-LD and OpenGraph types, a publication date, an
+author), how its text is shaped (words, paragraphs, their lengths, the share of the page's text the
+story holds, the share that is links), what else it holds (forms, prices, code, comment threads,
+repeated cards of links), and the shape of its URL (depth, a date, a slug). Never a site's name.
+
+The model is a small gradient-boosted tree ensemble trained with scikit-learn by
+``python -m benchmarks.train_article_model`` on the development pages, with the decision threshold
+chosen by cross-validation grouped by site; it ships as ``article_model.json`` (trees as arrays) and
+is evaluated here in plain Python, so the runtime needs no scikit-learn and the output is the same
+on every machine. Training data never goes in the package.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import struct
+from collections import Counter
+from importlib import resources
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import attrs
+from lxml import etree
+from lxml.html import HtmlElement
+
+from cleaners.metadata import PageMetadata
+
+_BODY_TEXT = etree.XPath("//body//text()[not(parent::script or parent::style)]")
+_LINK_TEXT = etree.XPath("//body//a//text()")
+_JSONLD = etree.XPath("//script[@type='application/ld+json']/text()")
+_TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
+_PRICE = re.compile(r"(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|EUR|USD|GBP|zł|kr)\b)")
+_DATE_IN_PATH = re.compile(r"/(?:19|20)\d\d(?:[/-]\d\d?)")
+_LONG_NUMBER = re.compile(r"\d{5,}")
+_CARD_HOLDERS = etree.XPath("//body//*[self::article or self::li or self::div][.//a][.//h2 or .//h3 or .//h4]")
+
+PRODUCT_TYPES = {"product", "offer", "aggregateoffer", "productgroup", "individualproduct"}
+DISCUSSION_TYPES = {"discussionforumposting", "qapage", "question", "answer", "faqpage", "comment"}
+COLLECTION_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "breadcrumblist_only"}
+SOFTWARE_TYPES = {"softwareapplication", "techarticle", "apireference", "softwaresourcecode", "howto", "course"}
+SERVICE_TYPES = {"localbusiness", "organization", "service", "event", "place", "contactpage", "aboutpage"}
+
+FEATURE_NAMES = (
+    "declares_article", "declares_other_og_type", "has_date", "authors", "has_description",
+    "jsonld_product", "jsonld_discussion", "jsonld_collection", "jsonld_software", "jsonld_service",
+    "log_words", "log_paragraphs", "log_median_words", "short_paragraph_share", "long_paragraph_share",
+    "log_page_words", "story_share", "link_density",
+    "log_forms", "log_inputs", "log_buttons", "log_prices", "log_code_blocks", "log_tables",
+    "log_h1", "log_h2", "log_time_elements", "log_articles", "log_comment_marks", "log_largest_card_group",
+    "path_depth", "date_in_path", "slug_words", "long_number_in_path", "path_ends_with_slash", "has_query",
+    "log_headline_words",
+)
+
+
+def _float32(value: float) -> float:
+    return float(struct.unpack("f", struct.pack("f", value))[0])
+
+
+def _log(value: float) -> float:
+    return math.log1p(max(0.0, value))
+
+
+def _characters(texts: list[str]) -> int:
+    return sum(len(text.strip()) for text in texts)
+
+
+def _jsonld_types(tree: HtmlElement) -> set[str]:
+    types: set[str] = set()
+    for text in _JSONLD(tree):
+        for match in _TYPE.finditer(text):
+            types.update(t.lower() for t in re.findall(r'"([^"]+)"', match.group(1)))
+    return types
+
+
+def _count(tree: HtmlElement, expression: str) -> int:
+    return int(tree.xpath(f"count({expression})"))
+
+
+def _marked(tree: HtmlElement, word: str) -> int:
+    return _count(tree, f"//body//*[contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+                        f"'abcdefghijklmnopqrstuvwxyz'), '{word}') or contains(translate(@id, "
+                        f"'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{word}')]")
+
+
+def _largest_card_group(tree: HtmlElement) -> int:
+    """The most elements sharing one tag and class that each hold a link and a heading: a
+    listing's cards."""
+    groups = Counter((e.tag, e.get("class") or "") for e in _CARD_HOLDERS(tree) if e.get("class"))
+    return max(groups.values(), default=0)
+
+
+def page_features(tree: HtmlElement, declared: PageMetadata, paragraphs: list[str],
+                  url: str | None) -> tuple[float, ...]:
+    """The features, in ``FEATURE_NAMES`` order, of a page and the story text read from it."""
+    counts = sorted(len(p.split()) for p in paragraphs) or [0]
+    words = sum(counts)
+    body_texts = _BODY_TEXT(tree)
+    page_characters = _characters(body_texts)
+    page_words = sum(len(t.split()) for t in body_texts)
+    types = _jsonld_types(tree)
+    path = urlsplit(url or "").path
+    segments = [s for s in path.split("/") if s]
+    slug = re.sub(r"\.\w{2,5}$", "", segments[-1]) if segments else ""
+    text = " ".join(body_texts)
+    values = {
+        "declares_article": float(declared.isArticleType or declared.ogType == "article"),
+        "declares_other_og_type": float(bool(declared.ogType) and declared.ogType != "article"),
+        "has_date": float(declared.datePublished is not None),
+        "authors": float(min(3, len(declared.authors))),
+        "has_description": float(bool(declared.description)),
+        "jsonld_product": float(bool(types & PRODUCT_TYPES)),
+        "jsonld_discussion": float(bool(types & DISCUSSION_TYPES)),
+        "jsonld_collection": float(bool(types & COLLECTION_TYPES)),
+        "jsonld_software": float(bool(types & SOFTWARE_TYPES)),
+        "jsonld_service": float(bool(types & SERVICE_TYPES)),
+        "log_words": _log(words),
+        "log_paragraphs": _log(len(paragraphs)),
+        "log_median_words": _log(counts[len(counts) // 2]),
+        "short_paragraph_share": sum(1 for c in counts if c < 8) / len(counts),
+        "long_paragraph_share": sum(1 for c in counts if c >= 40) / len(counts),
+        "log_page_words": _log(page_words),
+        "story_share": min(1.0, words / page_words) if page_words else 0.0,
+        "link_density": min(1.0, _characters(_LINK_TEXT(tree)) / page_characters) if page_characters else 0.0,
+        "log_forms": _log(_count(tree, "//body//form")),
+        "log_inputs": _log(_count(tree, "//body//input[not(@type='hidden')] | //body//select | //body//textarea")),
+        "log_buttons": _log(_count(tree, "//body//button")),
+        "log_prices": _log(len(_PRICE.findall(text))),
+        "log_code_blocks": _log(_count(tree, "//body//pre | //body//code")),
+        "log_tables": _log(_count(tree, "//body//table")),
+        "log_h1": _log(_count(tree, "//body//h1")),
+        "log_h2": _log(_count(tree, "//body//h2")),
+        "log_time_elements": _log(_count(tree, "//body//time")),
+        "log_articles": _log(_count(tree, "//body//article")),
+        "log_comment_marks": _log(_marked(tree, "comment")),
+        "log_largest_card_group": _log(_largest_card_group(tree)),
+        "path_depth": float(min(8, len(segments))),
+        "date_in_path": float(bool(_DATE_IN_PATH.search(path))),
+        "slug_words": float(min(20, len([w for w in re.split(r"[-_]+", slug) if w]))),
+        "long_number_in_path": float(bool(_LONG_NUMBER.search(path))),
+        "path_ends_with_slash": float(path.endswith("/") or not segments),
+        "has_query": float(bool(urlsplit(url or "").query)),
+        "log_headline_words": _log(len((declared.headline or "").split())),
+    }
+    return tuple(values[name] for name in FEATURE_NAMES)
+
+
+class ArticleDecider(Protocol):
+    threshold: float
+
+    def score(self, features: tuple[float, ...]) -> float: ...
+
+
+@attrs.frozen
+class ArticleModel:
+    """Trees fitted on raw scores (scikit-learn's gradient boosting with a zero start): the article
+    probability is the logistic of ``learning_rate`` times the sum of the trees' leaf values."""
+
+    feature_names: tuple[str, ...]
+    learning_rate: float
+    trees: tuple[tuple[tuple[int, ...], tuple[float, ...], tuple[int, ...], tuple[int, ...], tuple[float, ...]], ...]
+    """Each tree: feature index per node (-2 at a leaf), threshold, left child, right child, value."""
+    threshold: float
+    """The probability at and above which a page is an article."""
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ArticleModel:
+        if tuple(data["feature_names"]) != FEATURE_NAMES:
+            raise ValueError("the article model was trained on other features; retrain it")
+        trees = tuple((tuple(t["feature"]), tuple(t["threshold"]), tuple(t["left"]), tuple(t["right"]),
+                       tuple(t["value"])) for t in data["trees"])
+        return cls(tuple(data["feature_names"]), float(data["learning_rate"]), trees, float(data["threshold"]))
+
+    @staticmethod
+    @functools.cache
+    def shipped() -> ArticleModel:
+        """The model in the package, loaded once per process."""
+        text = resources.files("cleaners").joinpath("article_model.json").read_text("utf-8")
+        return ArticleModel.from_json(json.loads(text))
+
+    def raw_score(self, features: tuple[float, ...]) -> float:
+        features = tuple(_float32(value) for value in features)  # scikit-learn's trees compare in float32
+        total = 0.0
+        for feature, threshold, left, right, value in self.trees:
+            node = 0
+            while feature[node] >= 0:
+                node = left[node] if features[feature[node]] <= threshold[node] else right[node]
+            total += value[node]
+        return self.learning_rate * total
+
+    def score(self, features: tuple[float, ...]) -> float:
+        """The probability that the page is an article."""
+        raw = self.raw_score(features)
+        return 1.0 / (1.0 + math.exp(-raw)) if raw > -700 else 0.0

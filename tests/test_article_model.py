@@ -1,0 +1,67 @@
+"""The article-or-not model: the shipped trees evaluate as scikit-learn does, and the decision
+declines a listing, keeps an article, and steps aside with ``--any-page``."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.ensemble import GradientBoostingClassifier
+
+from benchmarks.train_article_model import PARAMETERS, export
+from cleaners import CleaningError, CleanOptions, clean_html
+from cleaners.article_model import FEATURE_NAMES, ArticleModel
+from tests.crawling import ROOT
+from tests.sites.small import article_page
+
+
+def test_exported_trees_score_exactly_as_scikit_learn():
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(400, len(FEATURE_NAMES))) * [random.Random(n).choice([0.01, 1, 100]) for n in
+                                                       range(len(FEATURE_NAMES))]
+    y = (x[:, 0] + x[:, 3] * 0.01 - x[:, 10] > 0).astype(int)
+    fitted = GradientBoostingClassifier(**{**PARAMETERS, "n_estimators": 40}).fit(x, y)
+    model = ArticleModel.from_json(export(fitted, 0.5, {}, {}))
+    expected = fitted.predict_proba(x)[:, 1]
+    assert max(abs(model.score(tuple(row)) - p) for row, p in zip(x, expected, strict=True)) < 1e-9
+
+
+def test_the_shipped_model_loads_with_its_provenance():
+    model = ArticleModel.shipped()
+    assert model.feature_names == FEATURE_NAMES and 0 < model.threshold < 1 and len(model.trees) > 10
+    training = json.loads((ROOT / "cleaners" / "article_model.json").read_text())["training"]
+    assert training["seed"] and training["scikit_learn"] and training["cross_validated"]["articles_kept"] >= 0.98
+
+
+def _section_page() -> str:
+    """A section front: cards of a linked headline, a teaser and a date."""
+    cards = "".join(f"<div class='card'><h3><a href='/news/{n}.html'>Council story number {n} on the budget vote</a>"
+                    f"</h3><p>A short teaser about story {n}, with what happened and who said it.</p>"
+                    f"<time>2024-01-{n + 1:02d}</time></div>" for n in range(20))
+    return (f"<!doctype html><html><head><title>Latest news | Gazette</title></head><body><nav><a href='/'>Home</a>"
+            f"</nav><h1>Latest news</h1><section>{cards}</section></body></html>")
+
+
+def test_a_section_front_is_declined_and_an_article_kept():
+    base = "https://news.example"
+    with pytest.raises(CleaningError, match="does not read as an article"):
+        clean_html(_section_page(), url=f"{base}/news/")
+    article = clean_html(article_page(base, 4), url=f"{base}/news/4.html")
+    assert "(Report 4.)" in article.articleBody
+    taken = clean_html(_section_page(), url=f"{base}/news/", options=CleanOptions(any_page=True))
+    assert "A short teaser about story 3" in taken.articleBody
+
+
+def test_any_page_on_the_command_line(tmp_path):
+    page = tmp_path / "listing.html"
+    page.write_text(_section_page())
+    declined = subprocess.run([sys.executable, "-m", "cleaners", str(page), "--jobs", "1"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120, check=False)
+    assert json.loads(declined.stdout)["error"]["kind"] == "not-article"
+    taken = subprocess.run([sys.executable, "-m", "cleaners", str(page), "--jobs", "1", "--any-page"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert taken.returncode == 0 and "A short teaser about story 3" in json.loads(taken.stdout)["articleBody"]
