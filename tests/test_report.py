@@ -111,7 +111,9 @@ def _hostile_page(base: str) -> str:
     leak = f"fetch('{base}/leak-title')"
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>\"><script>{leak}</script> Council votes on budget</title>"
-            f"<link rel='canonical' href=\"javascript:fetch('{base}/leak-canonical')\"></head><body><article>"
+            f"<link rel='canonical' href=\"javascript:fetch('{base}/leak-canonical')\">"
+            "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"datePublished\": "
+            "\"2024-03-05T10:00:00Z\", \"author\": {\"name\": \"Ann Lee\"}}</script></head><body><article>"
             f"<h1>Council votes on budget <script>{leak}</script></h1>"
             "<p>The city council voted on Tuesday to approve the budget for next year after a long debate "
             "about the cost of repairing roads and schools across the district.</p>"
@@ -127,10 +129,10 @@ def test_a_hostile_page_cannot_run_anything_in_the_crawl_report(tmp_path):
     them as text, and in headless Chromium nothing runs and nothing is requested."""
     site = Site()
     with serving(site) as base:
-        site.add("/news/hostile.html", _hostile_page(base))
+        site.add("/news/council-votes-on-budget.html", _hostile_page(base))
         hostile_url = f"{base}/news/<script>fetch('{base}/leak-url')</script>.html"
         out = tmp_path / "out"
-        run_crawl(out, {"urls": f"{base}/news/hostile.html,{hostile_url}"})
+        run_crawl(out, {"urls": f"{base}/news/council-votes-on-budget.html,{hostile_url}"})
         report = (out / "report.html").read_text("utf-8")
         assert "Click to share on &lt;script&gt;alert(1)&lt;/script&gt;" in report, "the chrome line, as text"
         assert "leak-url" in report, "the hostile URL, as text and an http link"

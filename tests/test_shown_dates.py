@@ -59,9 +59,10 @@ def test_h1s_of_other_stories_are_not_the_headline():
 
 def test_cleaning_uses_the_shown_date_and_falls_back_to_the_update_date():
     page = f"<html><head><title>Bread at home</title></head><body><h1>Bread at home</h1>{{}}{_STORY}</body></html>"
-    shown = cleaners.clean_html(page.format("<p>Oct 21, 2025</p>").encode(), url="https://bread.example/a")
+    url = "https://bread.example/food/bread-at-home"
+    shown = cleaners.clean_html(page.format("<p>Oct 21, 2025</p>").encode(), url=url)
     assert shown.datePublished == "2025-10-21"
-    updated = cleaners.clean_html(page.format("<p>Updated Feb 11, 2026</p>").encode(), url="https://bread.example/a")
+    updated = cleaners.clean_html(page.format("<p>Updated Feb 11, 2026</p>").encode(), url=url)
     assert updated.datePublished == "2026-02-11"
 
 
