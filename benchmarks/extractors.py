@@ -52,9 +52,14 @@ class Extractor:
     metadata: Callable[[bytes, str], Extraction] | None = field(default=None)
 
 
-def _newsclean(html: bytes, url: str) -> Extraction:
+def newsclean_with(options: cleaners.CleanOptions | None) -> Callable[[bytes, str], Extraction]:
+    """The cleaner with these options (cross-validation passes each fold's article model)."""
+    return lambda html, url: _newsclean(html, url, options)
+
+
+def _newsclean(html: bytes, url: str, options: cleaners.CleanOptions | None = None) -> Extraction:
     try:
-        article = cleaners.clean_html(html, url=url)
+        article = cleaners.clean_html(html, url=url, options=options)
     except cleaners.CleaningError as error:
         raise NoArticle(str(error)) from error
     return Extraction(
@@ -67,6 +72,10 @@ def _newsclean(html: bytes, url: str) -> Extraction:
 
 def _trafilatura(html: bytes, url: str) -> Extraction:
     return Extraction(body=trafilatura.extract(html, url=url) or "")
+
+
+def _trafilatura_recall(html: bytes, url: str) -> Extraction:
+    return Extraction(body=trafilatura.extract(html, url=url, favor_recall=True) or "")
 
 
 def _trafilatura_precision(html: bytes, url: str) -> Extraction:
@@ -118,6 +127,7 @@ EXTRACTORS: dict[str, Extractor] = {
         Extractor("newsclean", _newsclean, frozenset(Field)),
         Extractor("trafilatura", _trafilatura, frozenset(Field), metadata=_trafilatura_metadata),
         Extractor("trafilatura-precision", _trafilatura_precision),
+        Extractor("trafilatura-recall", _trafilatura_recall),
         Extractor("readability-lxml", _readability, frozenset({Field.HEADLINE})),
     )
 }

@@ -460,6 +460,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--gate", type=Path, metavar="BASELINE",
         help="fail (exit 1) when a pinned figure of the baseline file drops by more than its tolerance")
     add("--write-baseline", type=Path, metavar="BASELINE", help="pin this run's newsclean figures in a file")
+    add("--cv", action="store_true",
+        help="cross-validated figures: 5 folds grouped by site over aeb, wcxb-dev and wcxb-dev-other, "
+        "the article model fitted without each fold (needs scikit-learn; see benchmarks/cross_validation.py)")
     add("--data-dir", type=Path, default=None,
         help=f"benchmark sets (default: ${DATA_DIR_ENV}, else ../shared/benchmarks beside the project)")
     return parser.parse_args(argv)
@@ -473,6 +476,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         _log(f"no benchmark data for {', '.join(missing)} under {data_dir}")
         return 2
+    if args.cv:
+        from benchmarks.cross_validation import main as cross_validated
+
+        return cross_validated(data_dir, args.extractors)
     report = build_report(data_dir, args.sets, [EXTRACTORS[name] for name in args.extractors],
                           args.sample, args.limit)
     _log_failures(report)

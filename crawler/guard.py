@@ -29,17 +29,13 @@ from twisted.internet.interfaces import IAddress, IHostResolution, IResolutionRe
 from zope.interface import implementer
 
 from crawler.addresses import ALLOWED_SCHEMES, AddressRefused, check_url, system_resolver
-from crawler.resolver import GuardedResolver, refusal_for
+from crawler.resolver import VERDICT_SECONDS, GuardedResolver, refusal_for
 
 logger = logging.getLogger(__name__)
 
 
 class ForbiddenAddress(IgnoreRequest):
     """A request refused by the address policy."""
-
-
-# A host's verdict is reused for this long, so a crawl does not resolve a name for every page.
-VERDICT_SECONDS = 300.0
 
 
 class AddressGuardMiddleware:

@@ -4,19 +4,15 @@ spider, enables ``crawler.addon.NewsClean`` and runs ``scrapy crawl`` there."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from tests.crawling import crawl_environment
+from tests.scrapy_project import crawl_in, make_project
 from tests.sites.server import Site, serving
 from tests.sites.small import _listing, article_page
 
 SETTINGS = """
-BOT_NAME = "theirs"
-SPIDER_MODULES = ["theirs.spiders"]
 ROBOTSTXT_OBEY = False
 CLEANER_WORKERS = 1
 OUTCOMES_FILE = "outcomes.jsonl"
@@ -48,12 +44,7 @@ class TheirSpider(scrapy.Spider):
 
 
 def _project(folder: Path) -> None:
-    (folder / "scrapy.cfg").write_text("[settings]\ndefault = theirs.settings\n")
-    (folder / "theirs" / "spiders").mkdir(parents=True)
-    (folder / "theirs" / "__init__.py").write_text("")
-    (folder / "theirs" / "settings.py").write_text(SETTINGS)
-    (folder / "theirs" / "spiders" / "__init__.py").write_text("")
-    (folder / "theirs" / "spiders" / "theirs.py").write_text(SPIDER)
+    make_project(folder, "theirs", SETTINGS, SPIDER)
 
 
 def _lines(path: Path) -> list[dict]:
@@ -68,11 +59,7 @@ def test_another_project_gets_article_records_outcomes_and_the_date_window(tmp_p
             site.add(f"/news/{number}.html", article_page(base, number))
         site.add("/", _listing("Small Gazette", [f"/news/{n}.html" for n in range(1, 7)]))
         urls = [f"{base}/", *(f"{base}/news/{n}.html" for n in range(1, 7))]
-        command = [sys.executable, "-m", "scrapy", "crawl", "theirs", "-a", "urls=" + ",".join(urls),
-                   "-a", "until=2024-01-05"]
-        environment = {k: v for k, v in crawl_environment().items() if k != "SCRAPY_SETTINGS_MODULE"}
-        result = subprocess.run(command, cwd=tmp_path, env=environment,
-                                capture_output=True, text=True, timeout=300, check=False)
+        result = crawl_in(tmp_path, "theirs", "-a", "urls=" + ",".join(urls), "-a", "until=2024-01-05")
     assert result.returncode == 0, result.stderr[-3000:]
     records = _lines(tmp_path / "all.jsonl")
     articles = sorted((r for r in records if "articleBody" in r), key=lambda r: r["url"])
@@ -96,10 +83,7 @@ def test_a_bad_date_window_closes_their_crawl_at_start_naming_it(tmp_path):
     site = Site()
     with serving(site) as base:
         site.add("/news/1.html", article_page(base, 1))
-        environment = {k: v for k, v in crawl_environment().items() if k != "SCRAPY_SETTINGS_MODULE"}
-        result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "theirs", "-a", f"urls={base}/news/1.html",
-                                 "-a", "since=2024-13-01"], cwd=tmp_path, env=environment, capture_output=True,
-                                text=True, timeout=300, check=False)
+        result = crawl_in(tmp_path, "theirs", "-a", f"urls={base}/news/1.html", "-a", "since=2024-13-01")
     assert "since: '2024-13-01' is not a date (YYYY-MM-DD); the crawl stops" in result.stderr
     assert "'finish_reason': 'bad-argument'" in result.stderr and "Traceback" not in result.stderr
     assert not site.requests, "nothing was fetched"

@@ -159,6 +159,22 @@ def test_a_worker_run_as_a_service_fetches_seeds_added_while_it_runs(cluster):
     assert sorted(_collected([out])) == [f"{base}/news/1.html", f"{base}/news/2.html"], log.read_text("utf-8")[-3000:]
 
 
+def _two_workers_to_the_end(folder: Path, base: str, settings: dict[str, str]) -> None:
+    """Workers ``worker-a`` and ``worker-b`` crawl the site's sitemap together until both close."""
+    workers = []
+    for name in ("worker-a", "worker-b"):
+        command = crawl_command(folder / name, {"sitemaps": f"{base}/sitemap.xml"},
+                                {**settings, "REDIS_WORKER_NAME": name})
+        workers.append(subprocess.Popen(command, cwd=ROOT, env=crawl_environment(), stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL))
+    assert [w.wait(timeout=180) for w in workers] == [0, 0]
+
+
+def _both_workers_wrote_a_share(folder: Path) -> None:
+    written = [lines_written(folder / name / "articles.jsonl") for name in ("worker-a", "worker-b")]
+    assert sum(written) == 30 and min(written) > 0, written
+
+
 def test_politeness_holds_across_the_cluster(tmp_path):
     """Two workers, each allowed one request at a time to the site every 0.4 s: together they
     still start requests to it at least 0.4 s apart, as one worker would."""
@@ -170,19 +186,12 @@ def test_politeness_holds_across_the_cluster(tmp_path):
         settings = {"REDIS_URL": server.url, "DOWNLOAD_DELAY": "0.4", "RANDOMIZE_DOWNLOAD_DELAY": "false",
                     "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "CONCURRENT_REQUESTS": "2",
                     "MAX_IDLE_TIME_BEFORE_CLOSE": "2"}
-        workers = []
-        for name in ("worker-a", "worker-b"):
-            command = crawl_command(tmp_path / name, {"sitemaps": f"{base}/sitemap.xml"},
-                                    {**settings, "REDIS_WORKER_NAME": name})
-            workers.append(subprocess.Popen(command, cwd=ROOT, env=crawl_environment(), stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL))
-        assert [w.wait(timeout=180) for w in workers] == [0, 0]
+        _two_workers_to_the_end(tmp_path, base, settings)
     starts = sorted(moment for moment, path in site.requests.times if path.startswith("/news/"))
     assert len(starts) >= 30
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert min(gaps) >= 0.35, sorted(gaps)[:5]
-    written = [lines_written(tmp_path / name / "articles.jsonl") for name in ("worker-a", "worker-b")]
-    assert sum(written) == 30 and min(written) > 0, written
+    _both_workers_wrote_a_share(tmp_path)
 
 
 def test_without_a_delay_the_cluster_never_has_more_requests_at_the_site_than_its_concurrency(tmp_path):
@@ -198,20 +207,13 @@ def test_without_a_delay_the_cluster_never_has_more_requests_at_the_site_than_it
         settings = {"REDIS_URL": server.url, "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "false",
                     "CONCURRENT_REQUESTS_PER_DOMAIN": "2", "CONCURRENT_REQUESTS": "4",
                     "MAX_IDLE_TIME_BEFORE_CLOSE": "2"}
-        workers = []
-        for name in ("worker-a", "worker-b"):
-            command = crawl_command(tmp_path / name, {"sitemaps": f"{base}/sitemap.xml"},
-                                    {**settings, "REDIS_WORKER_NAME": name})
-            workers.append(subprocess.Popen(command, cwd=ROOT, env=crawl_environment(), stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL))
-        assert [w.wait(timeout=180) for w in workers] == [0, 0]
+        _two_workers_to_the_end(tmp_path, base, settings)
         assert not redis.Redis.from_url(server.url).keys("*:slots:*"), "every slot is given back at the end"
     starts = sorted(moment for moment, path in site.requests.times if path.startswith("/news/"))
     assert len(starts) >= 30
     crowded = [later - earlier for earlier, later in zip(starts, starts[2:], strict=False) if later - earlier < 0.28]
     assert not crowded, f"3 pages started within {min(crowded):.3f} s"
-    written = [lines_written(tmp_path / name / "articles.jsonl") for name in ("worker-a", "worker-b")]
-    assert sum(written) == 30 and min(written) > 0, written
+    _both_workers_wrote_a_share(tmp_path)
 
 
 def test_bloom_filter_says_seen_for_every_inserted_fingerprint_and_rarely_for_a_new_one():
