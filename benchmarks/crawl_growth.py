@@ -122,6 +122,9 @@ class Sample:
     crawler_cpu: float
     crawler_rss: int
     workers_rss: int
+    site_cpu: float
+    """CPU seconds of this process, which serves the site (and samples)."""
+    workers_cpu: float
 
 
 class Sampler(threading.Thread):
@@ -142,7 +145,8 @@ class Sampler(threading.Thread):
                        if e.isdigit() and (_proc_stat(int(e)) or (0,))[0] == self.pid]
             self.samples.append(Sample(time.monotonic() - self.started, self.routes.articles_served, stat[1],
                                        _proc_field(self.pid, "status", "VmRSS:"),
-                                       sum(_proc_field(w, "status", "VmRSS:") for w in workers)))
+                                       sum(_proc_field(w, "status", "VmRSS:") for w in workers),
+                                       time.process_time(), sum((_proc_stat(w) or (0, 0.0))[1] for w in workers)))
 
 
 @attrs.frozen
@@ -152,6 +156,9 @@ class Quarter:
     cpu_ms_per_page: float
     rss_mib: float
     workers_rss_mib: float
+    site_cpu_ms_per_page: float
+    """This process (the loopback site, and the sampler): if it slows, responses arrive in more reads."""
+    workers_cpu_ms_per_page: float
 
 
 def quarters(samples: Sequence[Sample], pages: int) -> list[Quarter]:
@@ -163,7 +170,9 @@ def quarters(samples: Sequence[Sample], pages: int) -> list[Quarter]:
         served = end.served - previous.served
         cpu_ms = 1000 * (end.crawler_cpu - previous.crawler_cpu) / max(1, served)
         workers = max(s.workers_rss for s in samples if s.seconds <= end.seconds)
-        result.append(Quarter(number, served, cpu_ms, end.crawler_rss / MIB, workers / MIB))
+        site_ms = 1000 * (end.site_cpu - previous.site_cpu) / max(1, served)
+        workers_ms = 1000 * max(0.0, end.workers_cpu - previous.workers_cpu) / max(1, served)
+        result.append(Quarter(number, served, cpu_ms, end.crawler_rss / MIB, workers / MIB, site_ms, workers_ms))
         previous = end
     return result
 
@@ -246,11 +255,13 @@ def run(pages: int, folder: Path) -> dict[str, object]:
 def report(result: dict[str, object]) -> tuple[str, list[str]]:
     lines = [f"{result['pages']} distinct pages: {result['articles']} articles written in {result['seconds']} s "
              f"(exit status {result['exit']})", "",
-             "| quarter | pages | Scrapy CPU ms/page | Scrapy RSS at end (MiB) | workers RSS, peak (MiB) |",
-             "|---:|---:|---:|---:|---:|"]
+             "| quarter | pages | Scrapy CPU ms/page | Scrapy RSS at end (MiB) | workers RSS, peak (MiB) "
+             "| site CPU ms/page | workers CPU ms/page |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
     for q in result["quarters"]:  # type: ignore[attr-defined]
         lines.append(f"| {q['number']} | {q['pages']} | {q['cpu_ms_per_page']:.2f} | {q['rss_mib']:.0f} | "
-                     f"{q['workers_rss_mib']:.0f} |")
+                     f"{q['workers_rss_mib']:.0f} | {q['site_cpu_ms_per_page']:.2f} | "
+                     f"{q['workers_cpu_ms_per_page']:.2f} |")
     ratio, growth = result["cpu_ratio_q4_q2"], result["rss_growth_bytes_per_article"]
     total = result["peak_crawler_plus_workers_mib"]
     fitted = result["cpu_ratio_fitted"]

@@ -19,12 +19,14 @@ def test_pages_are_distinct_articles_sharing_the_site_promo():
 
 
 def test_quarters_cut_cpu_per_page_at_pages_served():
-    samples = [crawl_growth.Sample(float(s), served, cpu, rss, 50)
+    samples = [crawl_growth.Sample(float(s), served, cpu, rss, 50, site_cpu=cpu / 2, workers_cpu=cpu * 3)
                for s, (served, cpu, rss) in enumerate([(0, 0.0, 100), (25, 1.0, 110), (50, 2.0, 111), (75, 3.0, 111),
                                                         (100, 5.0, 112)])]
     cut = crawl_growth.quarters(samples, 100)
     assert [q.pages for q in cut] == [25, 25, 25, 25]
     assert [round(q.cpu_ms_per_page) for q in cut] == [40, 40, 40, 80]
+    assert [round(q.site_cpu_ms_per_page) for q in cut] == [20, 20, 20, 40]
+    assert [round(q.workers_cpu_ms_per_page) for q in cut] == [120, 120, 120, 240]
 
 
 def test_a_small_crawl_writes_every_page(tmp_path):
