@@ -79,14 +79,20 @@ def _jsonld_types(tree: HtmlElement) -> set[str]:
     return types
 
 
-def _count(tree: HtmlElement, expression: str) -> int:
-    return int(tree.xpath(f"count({expression})"))
+_COUNTS = {name: etree.XPath(f"count({expression})") for name, expression in {
+    "forms": "//body//form",
+    "inputs": "//body//input[not(@type='hidden')] | //body//select | //body//textarea",
+    "buttons": "//body//button", "code": "//body//pre | //body//code", "tables": "//body//table",
+    "h1": "//body//h1", "h2": "//body//h2", "time": "//body//time", "articles": "//body//article",
+    "comment_marks": "//body//*[contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+                     "'abcdefghijklmnopqrstuvwxyz'), 'comment') or contains(translate(@id, "
+                     "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'comment')]",
+}.items()}
+"""Element counts, compiled once (a string expression is compiled again on every call)."""
 
 
-def _marked(tree: HtmlElement, word: str) -> int:
-    return _count(tree, f"//body//*[contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-                        f"'abcdefghijklmnopqrstuvwxyz'), '{word}') or contains(translate(@id, "
-                        f"'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{word}')]")
+def _count(tree: HtmlElement, name: str) -> int:
+    return int(_COUNTS[name](tree))
 
 
 def _largest_card_group(tree: HtmlElement) -> int:
@@ -128,17 +134,17 @@ def page_features(tree: HtmlElement, declared: PageMetadata, paragraphs: list[st
         "log_page_words": _log(page_words),
         "story_share": min(1.0, words / page_words) if page_words else 0.0,
         "link_density": min(1.0, _characters(_LINK_TEXT(tree)) / page_characters) if page_characters else 0.0,
-        "log_forms": _log(_count(tree, "//body//form")),
-        "log_inputs": _log(_count(tree, "//body//input[not(@type='hidden')] | //body//select | //body//textarea")),
-        "log_buttons": _log(_count(tree, "//body//button")),
+        "log_forms": _log(_count(tree, "forms")),
+        "log_inputs": _log(_count(tree, "inputs")),
+        "log_buttons": _log(_count(tree, "buttons")),
         "log_prices": _log(len(_PRICE.findall(text))),
-        "log_code_blocks": _log(_count(tree, "//body//pre | //body//code")),
-        "log_tables": _log(_count(tree, "//body//table")),
-        "log_h1": _log(_count(tree, "//body//h1")),
-        "log_h2": _log(_count(tree, "//body//h2")),
-        "log_time_elements": _log(_count(tree, "//body//time")),
-        "log_articles": _log(_count(tree, "//body//article")),
-        "log_comment_marks": _log(_marked(tree, "comment")),
+        "log_code_blocks": _log(_count(tree, "code")),
+        "log_tables": _log(_count(tree, "tables")),
+        "log_h1": _log(_count(tree, "h1")),
+        "log_h2": _log(_count(tree, "h2")),
+        "log_time_elements": _log(_count(tree, "time")),
+        "log_articles": _log(_count(tree, "articles")),
+        "log_comment_marks": _log(_count(tree, "comment_marks")),
         "log_largest_card_group": _log(_largest_card_group(tree)),
         "path_depth": float(min(8, len(segments))),
         "date_in_path": float(bool(_DATE_IN_PATH.search(path))),
