@@ -34,9 +34,8 @@ clean-examples: setup
 lint: setup
 	$(BIN)/ruff check cleaners crawler benchmarks tests
 
-# Debian packages the tests need: a real redis-server for the many-workers tests (tests start and
-# stop their own, on a loopback port). Installed with apt-get when missing (CI runs as root).
-# Debian packages the tests start: redis-server (the shared frontier) and chromium (the report).
+# Debian packages the tests start, each on a loopback port and stopped after: redis-server (the
+# shared frontier) and chromium (the report). Installed with apt-get when missing (CI runs as root).
 system-deps:
 	@{ command -v redis-server && command -v chromium; } >/dev/null || { \
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \

@@ -36,7 +36,7 @@ from typing import Any
 import scrapy
 
 from cleaners import CleaningError, Page, clean
-from cleaners.decode import decode_html
+from cleaners.read.decode import decode_html
 from crawler.items import CrawledPage
 from tests.crawling import CrawlResult, run_crawl
 from tests.sites.server import Site, serving

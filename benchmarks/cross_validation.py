@@ -28,7 +28,7 @@ from benchmarks.train_article_model import (
     load_examples,
 )
 from cleaners import CleanOptions
-from cleaners.article_model import ArticleModel
+from cleaners.body.article_model import ArticleModel
 
 OTHERS = "wcxb-dev-other"
 

@@ -10,7 +10,7 @@ folds), with the decision threshold chosen inside each fitting part by an inner 
 run (the lowest threshold that keeps ``KEEP_TARGET`` of its articles), so the held-out figures
 price the threshold's choice too. The shipped model is then fitted on every page, its threshold
 chosen the same way over all pages' out-of-fold scores. ``--write`` writes it to
-``cleaners/article_model.json`` with its seed, library versions and figures; without it the
+``cleaners/body/article_model.json`` with its seed, library versions and figures; without it the
 command reports, and says whether it reproduces the shipped file.
 
 Needs scikit-learn (``pip install -e '.[train]'``); the runtime does not.
@@ -34,13 +34,13 @@ import attrs
 
 from benchmarks.quality import PROJECT_ROOT, default_data_dir, read_html
 from cleaners import CleanOptions, Page, clean
-from cleaners.article_model import FEATURE_NAMES
+from cleaners.body.article_model import FEATURE_NAMES
 from cleaners.errors import CleaningError
 
 SEED = 20261203
 KEEP_TARGET = 0.99
 FOLDS, INNER_FOLDS = 5, 4
-MODEL_FILE = PROJECT_ROOT / "cleaners" / "article_model.json"
+MODEL_FILE = PROJECT_ROOT / "cleaners" / "body" / "article_model.json"
 PARAMETERS = {"n_estimators": 300, "max_depth": 3, "learning_rate": 0.05, "subsample": 0.8,
               "min_samples_leaf": 5, "init": "zero", "random_state": SEED}
 

@@ -7,12 +7,12 @@ against the cost of cleaning a page (about 10 ms).
 
 - ``warcio``: ``WARCWriter(gzip=True)``, which compresses at zlib level 9;
 - ``warcio + zlib 6``: warcio builds the record and its digests, we gzip it at level 6;
-- ``ours: warcio + zlib 3``: the crawl's writer as shipped (``cleaners.warc_writer``, level 3),
+- ``ours: warcio + zlib 3``: the crawl's writer as shipped (``cleaners.write.warc_writer``, level 3),
   file rotation and whole-member writes included;
 - ``fastwarc + zlib 6``: FastWARC builds the record and its digests, we gzip it at level 6 (its
   ``GzipWriter`` makes the whole file one gzip stream, not one member per record);
 - reading: warcio's and FastWARC's ``ArchiveIterator`` over the whole file, and
-  ``cleaners.warc_reader.read_warc`` (member by member, then warcio's parser), which is what the
+  ``cleaners.read.warc_reader.read_warc`` (member by member, then warcio's parser), which is what the
   cleaners use because a corrupt member costs one record, not the rest of the file.
 """
 
@@ -35,8 +35,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from benchmarks.quality import default_data_dir
-from cleaners.warc_reader import read_warc
-from cleaners.warc_writer import OPEN_SUFFIX, RotatingWarcWriter
+from cleaners.read.warc_reader import read_warc
+from cleaners.write.warc_writer import OPEN_SUFFIX, RotatingWarcWriter
 
 Exchange = tuple[str, bytes]
 

@@ -30,8 +30,8 @@ from warcio.statusandheaders import StatusAndHeaders
 
 from benchmarks.crawl_speed import _proc_field
 from benchmarks.quality import default_data_dir
-from cleaners.warc_reader import read_warc
-from cleaners.warc_writer import OPEN_SUFFIX, RotatingWarcWriter
+from cleaners.read.warc_reader import read_warc
+from cleaners.write.warc_writer import OPEN_SUFFIX, RotatingWarcWriter
 
 MIB = 1024 * 1024
 ROOT = Path(__file__).resolve().parents[1]

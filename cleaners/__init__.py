@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from cleaners.article import Article, Author, CleaningMetadata, Image, article_schema
-from cleaners.chrome import ChromeRules, RulesError
+from cleaners.body.chrome import ChromeRules, RulesError
 from cleaners.errors import CleaningError, FailureKind, failure_record
 from cleaners.options import CleanOptions
-from cleaners.page import Page
 from cleaners.pipeline import clean
+from cleaners.read.page import Page
 
 
 def clean_html(html: str | bytes, url: str | None = None, options: CleanOptions | None = None) -> Article:

@@ -17,13 +17,13 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from cleaners.boilerplate import BoilerplateLearner
-from cleaners.chrome import RulesError
-from cleaners.jsonl import repair_torn_tail
+from cleaners.body.boilerplate import BoilerplateLearner
+from cleaners.body.chrome import RulesError
 from cleaners.options import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT, CleanOptions
-from cleaners.sources import InputNotFound, discover
-from cleaners.stream import BOILERPLATE_LOOKAHEAD, Tally, clean_stream
-from cleaners.warc_reader import Wanted, is_warc
+from cleaners.read.sources import InputNotFound, discover
+from cleaners.read.warc_reader import Wanted, is_warc
+from cleaners.run.stream import BOILERPLATE_LOOKAHEAD, Tally, clean_stream
+from cleaners.write.jsonl import repair_torn_tail
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
@@ -112,7 +112,7 @@ def write_parquet(records: Iterable[dict[str, Any]], path: Path, overwrite: bool
     """Articles into ``path``, the records of pages that gave none into ``path.failures.jsonl``
     (created at the first one). An interrupted run (Ctrl-C) still completes the file; a killed one
     is completed by the next run with the same output, or ``newsclean finish``."""
-    from cleaners.parquet import ParquetArticles  # pyarrow only when Parquet is asked for
+    from cleaners.write.parquet import ParquetArticles  # pyarrow only when Parquet is asked for
 
     counts: Counter[str] = Counter()
     failures_path = path.with_name(path.name + ".failures.jsonl")
@@ -171,7 +171,7 @@ def _output(args: argparse.Namespace) -> tuple[Path | None, str]:
     path = Path(name)
     _writable(path)
     if path.suffix == ".parquet":
-        from cleaners.parquet import check_appendable
+        from cleaners.write.parquet import check_appendable
 
         if args.output:
             check_appendable(path)

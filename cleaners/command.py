@@ -36,11 +36,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return crawl(rest)
     if command == "report":
-        from cleaners.report import report_command
+        from cleaners.write.report import report_command
 
         return report_command(rest)
     if command == "finish":
-        from cleaners.parquet import finish_command
+        from cleaners.write.parquet import finish_command
 
         return finish_command(rest)
     from cleaners.cli import main as clean

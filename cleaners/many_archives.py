@@ -1,7 +1,7 @@
 """Many WARC files on a Dask cluster: ``python -m cleaners.many_archives OUT_DIR WARC... [--scheduler URL]``.
 
 Each WARC file is one task, ``clean_archive``: the same cleaning stream as ``python -m cleaners``
-(``cleaners.stream``), in the worker's own process, into ``OUT_DIR/<file name>.jsonl``. The JSONL
+(``cleaners.run.stream``), in the worker's own process, into ``OUT_DIR/<file name>.jsonl``. The JSONL
 is written under a temporary name and renamed when complete, so a file's output either exists
 whole or not at all: a re-run skips the files already done, and a worker killed mid-file costs
 only the files it was on (Dask gives them to another worker). Without ``--scheduler`` a local
@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cleaners.boilerplate import BoilerplateLearner
+from cleaners.body.boilerplate import BoilerplateLearner
 from cleaners.options import CleanOptions
-from cleaners.stream import Tally, clean_stream
+from cleaners.run.stream import Tally, clean_stream
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 

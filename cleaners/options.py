@@ -6,8 +6,8 @@ from pathlib import Path
 
 import attrs
 
-from cleaners.article_model import ArticleDecider
-from cleaners.chrome import ChromeRules
+from cleaners.body.article_model import ArticleDecider
+from cleaners.body.chrome import ChromeRules
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 DEFAULT_TIME_LIMIT = 30.0

@@ -16,21 +16,21 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 
 from cleaners.article import Article, Author, CleaningMetadata, Image
-from cleaners.article_model import ArticleModel, page_features
-from cleaners.chrome import ChromeRules, drop_chrome_lines, prune_chrome, standfirst_echo
-from cleaners.chunks import missing_chunks
-from cleaners.date_check import declared_day_in_doubt, shown_day_wins
+from cleaners.body.article_model import ArticleModel, page_features
+from cleaners.body.chrome import ChromeRules, drop_chrome_lines, prune_chrome, standfirst_echo
+from cleaners.body.chunks import missing_chunks
+from cleaners.body.extract import extract_paragraphs, readability_paragraphs
 from cleaners.errors import CleaningError, FailureKind
-from cleaners.extract import extract_paragraphs, readability_paragraphs
-from cleaners.metadata import PageMetadata, extract_metadata
-from cleaners.near_headline import story_heading
+from cleaners.metadata.date_check import declared_day_in_doubt, shown_day_wins
+from cleaners.metadata.declared import PageMetadata, extract_metadata
+from cleaners.metadata.near_headline import story_heading
+from cleaners.metadata.shown_byline import shown_byline
+from cleaners.metadata.shown_dates import ShownDates, shown_dates
+from cleaners.metadata.source_link import find_source_url
 from cleaners.normalize import names_site, parse_date, unique_names
 from cleaners.options import CleanOptions
-from cleaners.page import Page
-from cleaners.parse import check_body, parse_html
-from cleaners.shown_byline import shown_byline
-from cleaners.shown_dates import ShownDates, shown_dates
-from cleaners.source_link import find_source_url
+from cleaners.read.page import Page
+from cleaners.read.parse import check_body, parse_html
 
 
 def fingerprint(body: str) -> str:

@@ -77,7 +77,7 @@ class CollectedIndex:
         """The article records of JSONL and Parquet files (failure records and bad lines skipped)."""
         for path in paths:
             if path.suffix == ".parquet":
-                from cleaners.parquet import read_articles  # pyarrow only for crawls that write Parquet
+                from cleaners.write.parquet import read_articles  # pyarrow only for crawls that write Parquet
 
                 yield from read_articles(path, columns=["url", "canonicalUrl", "metadata"])
                 continue

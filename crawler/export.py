@@ -2,7 +2,7 @@
 
 JSON Lines: every record is flushed as it is written, and a line torn by a kill mid-write is cut
 off before the next run appends to the file. Parquet (``-o articles.parquet``): records go through
-``cleaners.parquet.ParquetArticles``, which journals each one and seals row groups as the crawl goes.
+``cleaners.write.parquet.ParquetArticles``, which journals each one and seals row groups as the crawl goes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exporters import BaseItemExporter, JsonLinesItemExporter
 
-from cleaners.jsonl import repair_torn_tail
+from cleaners.write.jsonl import repair_torn_tail
 from crawler.collected import appended_jsonl_outputs
 from crawler.items import ArticleRecord
 
@@ -54,7 +54,7 @@ class ParquetItemExporter(BaseItemExporter):
     temporary folder and handed to Scrapy's storage whole at the end, so a kill loses it."""
 
     def __init__(self, file: IO[bytes], *, row_group_rows: int, **kwargs: Any) -> None:
-        from cleaners.parquet import ParquetArticles  # pyarrow only for crawls that write Parquet
+        from cleaners.write.parquet import ParquetArticles  # pyarrow only for crawls that write Parquet
 
         super().__init__(dont_fail=True, **kwargs)
         self.file = file

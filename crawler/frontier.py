@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import attrs
 
-from cleaners.jsonl import repair_torn_tail
+from cleaners.write.jsonl import repair_torn_tail
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from cleaners.redact import redact
-from cleaners.report import FAILED_OUTCOMES
+from cleaners.write.report import FAILED_OUTCOMES
 from crawler.items import ArticleRecord, CrawledPage
 from crawler.responses import requested_url
 

@@ -22,9 +22,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from cleaners import ChromeRules, CleanOptions
-from cleaners.boilerplate import BoilerplateLearner
+from cleaners.body.boilerplate import BoilerplateLearner
 from cleaners.options import DEFAULT_MAX_BYTES
-from cleaners.worker import clean_to_record, init_worker
+from cleaners.run.worker import clean_to_record, init_worker
 from crawler.cluster.connection import redis_client
 from crawler.cluster.keys import ClusterKeys
 from crawler.cluster.scheduler import worker_name
@@ -121,7 +121,7 @@ class CleaningPipeline:
 
 
 class SiteBoilerplatePipeline:
-    """Drops paragraphs that recur across a site's pages (see ``cleaners.boilerplate``), learning as
+    """Drops paragraphs that recur across a site's pages (see ``cleaners.body.boilerplate``), learning as
     the crawl goes, and writes what it learned to ``LEARNED_RULES_FILE`` as a rules file."""
 
     def __init__(self, path: str | None) -> None:

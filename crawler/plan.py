@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from cleaners.chrome import ChromeRules, RulesError
+from cleaners.body.chrome import ChromeRules, RulesError
 
 DEFAULT_MAX_DEPTH = 2
 

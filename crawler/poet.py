@@ -29,8 +29,8 @@ import attrs
 from web_poet import WebPage, handle_urls
 from zyte_common_items import Article, ArticleMetadata, Author, Breadcrumb, Image
 
-from cleaners.page import Page
-from cleaners.worker import clean_to_record
+from cleaners.read.page import Page
+from cleaners.run.worker import clean_to_record
 
 
 def article_from_record(record: dict[str, Any], url: str) -> Article:

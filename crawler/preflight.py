@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from scrapy.settings import BaseSettings
 from vcr.record_mode import RecordMode
 
-from cleaners.chrome import ChromeRules, RulesError
+from cleaners.body.chrome import ChromeRules, RulesError
 from crawler.cluster.filters import request_filter
 from crawler.plan import PlanError, plan_from_arguments
 
@@ -44,7 +44,7 @@ def check_crawl(spider_name: str, arguments: Mapping[str, Any], settings: BaseSe
     for what, path in _outputs(settings):
         _check_writable(what, path)
     for path in _appended_parquet(settings):
-        from cleaners.parquet import NotParquet, check_appendable  # pyarrow only for Parquet feeds
+        from cleaners.write.parquet import NotParquet, check_appendable  # pyarrow only for Parquet feeds
 
         try:
             check_appendable(path)

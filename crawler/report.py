@@ -1,8 +1,8 @@
-"""Extension: the crawl report (``cleaners.report``), written to ``REPORT_FILE`` when the crawl ends.
+"""Extension: the crawl report (``cleaners.write.report``), written to ``REPORT_FILE`` when the crawl ends.
 
 It is fed as the crawl goes (each outcome line, each article written), so it describes this crawl
 only, whatever the appended output files held before; ``newsclean report OUTPUT_DIR`` describes
-the files instead. Its tallies are bounded (see ``cleaners.report``), so a crawl of days holds
+the files instead. Its tallies are bounded (see ``cleaners.write.report``), so a crawl of days holds
 no more than one of minutes.
 """
 
@@ -17,7 +17,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from cleaners.report import ReportData, write_report
+from cleaners.write.report import ReportData, write_report
 from crawler.items import ArticleRecord
 from crawler.outcomes import outcome_recorded
 

@@ -29,7 +29,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 from warcio.statusandheaders import StatusAndHeaders
 
-from cleaners.warc_writer import RotatingWarcWriter, warc_date
+from cleaners.write.warc_writer import RotatingWarcWriter, warc_date
 from crawler.outcomes import Outcome, outcome_recorded
 from crawler.vcr import REPLAYED
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import attrs
 
-from cleaners.warc_reader import read_warc
-from cleaners.warc_writer import OPEN_SUFFIX
+from cleaners.read.warc_reader import read_warc
+from cleaners.write.warc_writer import OPEN_SUFFIX
 from tests.crawling import ROOT, crawl_command, crawl_environment
 from tests.sites.server import Route, Site, serving
 from tests.sites.small import article_page, published

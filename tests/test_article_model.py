@@ -14,7 +14,7 @@ from sklearn.ensemble import GradientBoostingClassifier
 
 from benchmarks.train_article_model import PARAMETERS, export
 from cleaners import CleaningError, CleanOptions, clean_html
-from cleaners.article_model import FEATURE_NAMES, ArticleModel
+from cleaners.body.article_model import FEATURE_NAMES, ArticleModel
 from tests.crawling import ROOT
 from tests.sites.small import article_page
 
@@ -33,7 +33,7 @@ def test_exported_trees_score_exactly_as_scikit_learn():
 def test_the_shipped_model_loads_with_its_provenance():
     model = ArticleModel.shipped()
     assert model.feature_names == FEATURE_NAMES and 0 < model.threshold < 1 and len(model.trees) > 10
-    training = json.loads((ROOT / "cleaners" / "article_model.json").read_text())["training"]
+    training = json.loads((ROOT / "cleaners" / "body" / "article_model.json").read_text())["training"]
     assert training["seed"] and training["scikit_learn"] and training["cross_validated"]["articles_kept"] >= 0.98
 
 

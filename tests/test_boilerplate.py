@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from cleaners.boilerplate import BoilerplateLearner
-from cleaners.chrome import ChromeRules
+from cleaners.body.boilerplate import BoilerplateLearner
+from cleaners.body.chrome import ChromeRules
 from cleaners.cli import main
 
 PROMO = "SHARE YOUR STORY: tell the newsroom what happened to you by filling out the form below."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from cleaners.chrome import ChromeRules, RulesError, drop_chrome_lines, prune_chrome
+from cleaners.body.chrome import ChromeRules, RulesError, drop_chrome_lines, prune_chrome
 
 RULES = ChromeRules.default()
 
@@ -155,7 +155,7 @@ def test_user_file_without_link_list_settings_keeps_the_defaults(tmp_path):
 
 
 def test_standfirst_set_as_a_heading_goes_but_a_lede_paragraph_stays():
-    from cleaners.chrome import standfirst_echo
+    from cleaners.body.chrome import standfirst_echo
 
     summary = "The council voted to extend the tram line to the northern districts."
     page = "<html><body><h1>Title</h1>{}<p>Body.</p></body></html>"

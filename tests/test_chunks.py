@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 
 import cleaners
-from cleaners.chunks import missing_chunks
+from cleaners.body.chunks import missing_chunks
 
 
 def _paragraphs(prefix: str, count: int) -> str:

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from cleaners import clean_html
-from cleaners.date_check import declared_day_in_doubt, shown_day_wins
-from cleaners.metadata import PageMetadata
+from cleaners.metadata.date_check import declared_day_in_doubt, shown_day_wins
+from cleaners.metadata.declared import PageMetadata
 
 STORY = "<p>" + "The council approved the harbour plan after a long debate about costs and dates. " * 8 + "</p>"
 

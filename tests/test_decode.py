@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cleaners import clean_html
-from cleaners.decode import decode_html, looks_binary
+from cleaners.read.decode import decode_html, looks_binary
 
 
 def test_http_charset_wins_over_nothing():

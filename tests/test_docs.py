@@ -28,7 +28,7 @@ import pytest
 from scrapy.settings import default_settings
 
 import crawler.settings
-from cleaners.chrome import ChromeRules
+from cleaners.body.chrome import ChromeRules
 from crawler.plan import SPIDER_ARGUMENTS, PlanError, plan_from_arguments
 from tests.crawling import ROOT
 

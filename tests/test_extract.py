@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from cleaners.extract import readability_paragraphs
+from cleaners.body.extract import readability_paragraphs
 
 STORY = " ".join(["The council met on Tuesday to discuss the harbour works and the budget for next year."] * 4)
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from cleaners import CleanOptions, Page
-from cleaners.worker import clean_to_record
+from cleaners.run.worker import clean_to_record
 from tests.conftest import fixture_body
 
 STORY = fixture_body("seed-plain")

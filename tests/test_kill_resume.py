@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners.jsonl import repair_torn_tail
+from cleaners.write.jsonl import repair_torn_tail
 from tests.kill_resume import ARTICLES, MODES, run_trials
 
 

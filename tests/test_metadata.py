@@ -6,7 +6,7 @@ import json
 
 import lxml.html
 
-from cleaners.metadata import extract_metadata
+from cleaners.metadata.declared import extract_metadata
 
 
 def _tree(head: str, body: str = "", lang: str = "") -> lxml.html.HtmlElement:

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from cleaners.article import article_schema
-from cleaners.parquet import ParquetArticles, finish_interrupted, parquet_schema
+from cleaners.write.parquet import ParquetArticles, finish_interrupted, parquet_schema
 from tests.crawling import ROOT, crawl_command, crawl_environment
 from tests.kill_resume import article_urls, build_site, lines_written
 from tests.sites.server import Site, serving
@@ -74,7 +74,7 @@ def test_records_read_back_as_written_in_row_groups_and_o_appends_while_big_o_re
 _KILLED_WRITER = """
 import os, signal, sys
 from pathlib import Path
-import cleaners.parquet as parquet
+import cleaners.write.parquet as parquet
 sys.path.insert(0, {tests!r})
 from test_parquet import _record
 stage, path = sys.argv[1], Path(sys.argv[2])

@@ -8,9 +8,9 @@ import sys
 CHECK = """
 import pkgutil, importlib, sys
 import cleaners
-for module in pkgutil.iter_modules(cleaners.__path__):
-    if module.name != "__main__":
-        importlib.import_module("cleaners." + module.name)
+for module in pkgutil.walk_packages(cleaners.__path__, "cleaners."):
+    if not module.name.endswith("__main__"):
+        importlib.import_module(module.name)
 cleaners.clean_html("<html><body><article><p>" + "words " * 50 + "</p></article></body></html>")
 loaded = sorted(name for name in sys.modules if name == "scrapy" or name.startswith(("scrapy.", "twisted")))
 print(",".join(loaded))

@@ -11,7 +11,7 @@ import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cleaners.report import FAILED_OUTCOMES, MAX_BINS, MAX_CHROME_LINES, MAX_REASONS, ReportData
+from cleaners.write.report import FAILED_OUTCOMES, MAX_BINS, MAX_CHROME_LINES, MAX_REASONS, ReportData
 from tests.browser import render
 from tests.crawling import ROOT, crawl_environment, run_crawl
 from tests.sites.server import Site, serving

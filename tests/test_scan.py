@@ -6,8 +6,8 @@ import re
 
 import lxml.html
 
-from cleaners.near_headline import text_owner
-from cleaners.scan import body_elements_with_class, body_texts_matching
+from cleaners.metadata.near_headline import text_owner
+from cleaners.metadata.scan import body_elements_with_class, body_texts_matching
 
 PAGE = """<html><head><title>Written by the head</title></head><body class="author-page">
 <script>var label = "Written by a script";</script>

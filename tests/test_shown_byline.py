@@ -6,8 +6,8 @@ import lxml.html
 import pytest
 
 import cleaners
-from cleaners.near_headline import story_heading
-from cleaners.shown_byline import shown_byline
+from cleaners.metadata.near_headline import story_heading
+from cleaners.metadata.shown_byline import shown_byline
 
 _STORY = "".join(f"<p>Paragraph {n} of the story, long enough to be kept as article text by the cleaner.</p>"
                  for n in range(8))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import lxml.html
 
 import cleaners
-from cleaners.near_headline import story_heading
-from cleaners.shown_dates import ShownDates, shown_dates
+from cleaners.metadata.near_headline import story_heading
+from cleaners.metadata.shown_dates import ShownDates, shown_dates
 
 _STORY = "".join(f"<p>Paragraph {n} of the story, long enough to be kept as article text by the cleaner.</p>"
                  for n in range(8))

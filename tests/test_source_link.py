@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from cleaners.source_link import find_source_url
+from cleaners.metadata.source_link import find_source_url
 
 PAGE = "https://aggregator.example/2024/story/"
 

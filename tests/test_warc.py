@@ -23,7 +23,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.cli import main as warcio_main
 from warcio.statusandheaders import StatusAndHeaders
 
-from cleaners.warc_writer import OPEN_SUFFIX, RotatingWarcWriter
+from cleaners.write.warc_writer import OPEN_SUFFIX, RotatingWarcWriter
 from tests.crawling import ROOT, crawl_command, crawl_environment, read_jsonl, run_crawl
 from tests.kill_resume import article_urls, build_site
 from tests.sites.server import Site, serving

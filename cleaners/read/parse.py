@@ -13,8 +13,8 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 
-from cleaners.decode import looks_binary, read_text, repair_mojibake
 from cleaners.errors import CleaningError, FailureKind
+from cleaners.read.decode import looks_binary, read_text, repair_mojibake
 
 _ANY_TAG = re.compile(rb"<\s*(!doctype|html|head|body|p|div|article|main|title|meta|span|section|h[1-6])\b",
                       re.IGNORECASE)

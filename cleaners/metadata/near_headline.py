@@ -13,7 +13,7 @@ from itertools import zip_longest
 from lxml import etree
 from lxml.html import HtmlElement
 
-from cleaners.headline import H1_HEADINGS
+from cleaners.metadata.headline import H1_HEADINGS
 from cleaners.normalize import clean_text
 
 # Text nodes after and before the headline, nearest first (``preceding`` counts backwards).

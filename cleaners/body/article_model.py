@@ -30,7 +30,7 @@ import attrs
 from lxml import etree
 from lxml.html import HtmlElement
 
-from cleaners.metadata import PageMetadata
+from cleaners.metadata.declared import PageMetadata
 
 _BODY_TEXT = etree.XPath("//body//text()[not(parent::script or parent::style)]")
 _LINK_TEXT = etree.XPath("//body//a//text()")
@@ -187,7 +187,7 @@ class ArticleModel:
     @functools.cache
     def shipped() -> ArticleModel:
         """The model in the package, loaded once per process."""
-        text = resources.files("cleaners").joinpath("article_model.json").read_text("utf-8")
+        text = resources.files("cleaners.body").joinpath("article_model.json").read_text("utf-8")
         return ArticleModel.from_json(json.loads(text))
 
     def raw_score(self, features: tuple[float, ...]) -> float:

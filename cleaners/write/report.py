@@ -144,7 +144,7 @@ def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
 
 def _articles(path: Path) -> Iterator[dict[str, Any]]:
     if path.suffix == ".parquet":
-        from cleaners.parquet import read_articles
+        from cleaners.write.parquet import read_articles
 
         yield from read_articles(path, columns=["url", "articleBody", "metadata"])
         return

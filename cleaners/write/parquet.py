@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cleaners.article import article_schema
-from cleaners.jsonl import repair_torn_tail
+from cleaners.write.jsonl import repair_torn_tail
 
 ROW_GROUP_ROWS = 1000
 """Records per row group (and per part file): about 5 MB of articles."""

@@ -27,9 +27,9 @@ from lxml import etree
 from lxml.html import HtmlElement, fromstring, tostring
 from readability import Document
 
+from cleaners.metadata.scan import BODY_STRING
 from cleaners.normalize import collapse_whitespace
 from cleaners.options import CleanOptions
-from cleaners.scan import BODY_STRING
 
 # trafilatura logs a warning for every page it finds no content in; our records say it instead.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)

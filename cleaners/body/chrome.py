@@ -98,8 +98,8 @@ class ChromeRules:
     @classmethod
     @cache
     def default(cls) -> ChromeRules:
-        text = resources.files("cleaners").joinpath("chrome_rules.toml").read_text("utf-8")
-        return cls.from_mapping(tomllib.loads(text), "cleaners/chrome_rules.toml")
+        text = resources.files("cleaners.body").joinpath("chrome_rules.toml").read_text("utf-8")
+        return cls.from_mapping(tomllib.loads(text), "cleaners/body/chrome_rules.toml")
 
     def merged(self, other: ChromeRules) -> ChromeRules:
         """These rules plus another set's (a user's file adds to the defaults)."""

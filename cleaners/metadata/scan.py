@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from lxml import etree
 from lxml.html import HtmlElement
 
-from cleaners.near_headline import TextNode
+from cleaners.metadata.near_headline import TextNode
 
 # Text inside these is not shown on the page.
 _HIDDEN_TEXT_PARENTS = frozenset({"script", "style", "noscript", "template"})

@@ -1,5 +1,5 @@
 """Saved pages on disk to ``Page`` records: files, folders (recursive), globs, ``.html.gz``; WARC
-files are listed here and read by ``cleaners.warc_reader``.
+files are listed here and read by ``cleaners.read.warc_reader``.
 
 Discovery only lists paths, so the reading (and the decompression, which can be the expensive
 part) happens in the worker that cleans the page.
@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cleaners.errors import CleaningError, FailureKind
-from cleaners.page import Page
+from cleaners.read.page import Page
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz", ".warc", ".warc.gz")
 

@@ -15,8 +15,8 @@ import attrs
 from lxml import etree
 from lxml.html import HtmlElement
 
-from cleaners.headline import choose_headline, host_names
-from cleaners.jsonld import JsonLd, load_nodes
+from cleaners.metadata.headline import choose_headline, host_names
+from cleaners.metadata.jsonld import JsonLd, load_nodes
 from cleaners.normalize import (
     clean_text,
     language_code,

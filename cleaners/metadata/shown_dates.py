@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
-from cleaners.near_headline import TextNode, text_around
+from cleaners.metadata.near_headline import TextNode, text_around
+from cleaners.metadata.scan import BODY_STRING, body_descendants, body_texts_matching
 from cleaners.normalize import MONTH_NAME, parse_loose_date
-from cleaners.scan import BODY_STRING, body_descendants, body_texts_matching
 
 # A line that names its date: "Published: 3 May 2024", "Posted on Oct 21, 2025", "Last updated: ...".
 _DATE_LABEL = re.compile(

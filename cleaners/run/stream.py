@@ -15,13 +15,13 @@ from typing import Any
 
 import attrs
 
-from cleaners.boilerplate import BoilerplateLearner
+from cleaners.body.boilerplate import BoilerplateLearner
 from cleaners.errors import failure_record
 from cleaners.options import CleanOptions
-from cleaners.ordered_pool import Ready, ordered_map
-from cleaners.page import Page
-from cleaners.warc_reader import ReadCounter, Wanted, is_warc, read_warc
-from cleaners.worker import clean_input, init_worker
+from cleaners.read.page import Page
+from cleaners.read.warc_reader import ReadCounter, Wanted, is_warc, read_warc
+from cleaners.run.ordered_pool import Ready, ordered_map
+from cleaners.run.worker import clean_input, init_worker
 
 TASKS_PER_WORKER = 200
 """Pages a worker process cleans before a fresh one takes over: a large page leaves the worker's

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.errors import CleaningError, FailureKind, failure_record
-from cleaners.lifetime import exit_with_parent
-from cleaners.limits import cap_memory, time_limit
 from cleaners.options import CleanOptions
-from cleaners.page import Page
 from cleaners.pipeline import clean
-from cleaners.sources import page_from_file
+from cleaners.read.limits import cap_memory, time_limit
+from cleaners.read.page import Page
+from cleaners.read.sources import page_from_file
+from cleaners.run.lifetime import exit_with_parent
 
 logger = logging.getLogger(__name__)
 

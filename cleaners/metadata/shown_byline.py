@@ -16,9 +16,9 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-from cleaners.near_headline import TextNode, text_around, text_owner
+from cleaners.metadata.near_headline import TextNode, text_around, text_owner
+from cleaners.metadata.scan import body_elements_with_class, body_texts_matching
 from cleaners.normalize import MONTH_NAME, split_author_names
-from cleaners.scan import body_elements_with_class, body_texts_matching
 
 _BYLINE_LABEL = re.compile(
     r"^(?:(?:written|posted|words|reported|article|story)\s+by|by|authors?|author\(s\)|contributors?)"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from cleaners.metadata import PageMetadata
+from cleaners.metadata.declared import PageMetadata
 
 
 def declared_day_in_doubt(declared: PageMetadata) -> bool:

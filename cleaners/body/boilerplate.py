@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from cleaners.chrome import normalise_line
+from cleaners.body.chrome import normalise_line
 from cleaners.keys import key64
 from cleaners.pipeline import fingerprint
 

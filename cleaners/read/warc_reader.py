@@ -32,7 +32,7 @@ from warcio.bufferedreaders import ChunkedDataReader
 from warcio.recordloader import ArchiveLoadFailed, ArcWarcRecordLoader
 
 from cleaners.errors import CleaningError, FailureKind
-from cleaners.page import Page
+from cleaners.read.page import Page
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 _READ = 1 << 20

@@ -1,0 +1,2 @@
+"""Where records go: JSON Lines that a kill cannot tear, journalled Parquet, WARC archives and the
+crawl report."""
