@@ -49,6 +49,9 @@ def build_parser(prog: str = "python -m cleaners") -> argparse.ArgumentParser:
     parser.add_argument("--url", help="the page's URL, for a single input (default: its canonical or og:url)")
     parser.add_argument("--any-page", action="store_true",
                         help="take the main text of any page: no article-or-not decision (no not-article records)")
+    parser.add_argument("--article-threshold", type=_probability, metavar="SCORE",
+                        help="the article score a page needs, 0 to 1 (default: the model's own, which keeps 0.99 of "
+                        "articles); higher declines more non-article pages and loses more articles")
     parser.add_argument("--no-site-boilerplate", action="store_true",
                         help="do not learn lines repeated across a site's pages (learning holds the next "
                         f"{BOILERPLATE_LOOKAHEAD:,} records before writing one; without it records stream out "
@@ -77,6 +80,16 @@ def _moment(text: str) -> datetime:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (2024-05-01) or time (2024-05-01T12:00Z)") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a score between 0 and 1")
+    return value
 
 
 def _outcome(record: dict[str, Any]) -> str:
@@ -188,7 +201,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m cleaners") -> int
         options = CleanOptions.with_rules_files(args.rules, max_bytes=args.max_bytes,
                                                 time_limit=args.time_limit or None,
                                                 memory_limit_mb=args.memory_limit or None,
-                                                any_page=args.any_page)
+                                                any_page=args.any_page, article_threshold=args.article_threshold)
     except (InputNotFound, RulesError) as error:
         parser.error(str(error))
     if not paths:

@@ -30,6 +30,10 @@ class CleanOptions:
     """Take the main text of any page: no article-or-not decision."""
     article_decider: ArticleDecider | None = attrs.field(default=None, eq=False)
     """Decides article or not from the page's features (None: the shipped model)."""
+    article_threshold: float | None = attrs.field(default=None, validator=attrs.validators.optional(
+        [attrs.validators.ge(0.0), attrs.validators.le(1.0)]))
+    """The article score a page needs (None: the model's own, chosen to keep 0.99 of articles);
+    higher declines more non-articles and loses more articles, as the model's operating points show."""
 
     @classmethod
     def with_rules_files(cls, paths: list[str | Path], **kwargs: object) -> CleanOptions:

@@ -67,7 +67,8 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     shown = shown_dates(tree, heading) if read_shown_dates else ShownDates()
     byline = [] if people else unique_names(shown_byline(tree, heading))
     prune_chrome(tree, rules)
-    kept, removed = _story_lines(tree, url, declared, rules, options)
+    shows = {"shows_date": bool(shown.published), "shows_byline": bool(byline)}
+    kept, removed = _story_lines(tree, url, declared, rules, options, shows)
     body = "\n\n".join(kept)
     # The site's own name as author ("USA TODAY") yields to a person's byline shown on the page.
     authors = people or byline or list(declared.authors)
@@ -101,9 +102,9 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
 
 
 def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rules: ChromeRules,
-                 options: CleanOptions) -> tuple[list[str], list[str]]:
+                 options: CleanOptions, shows: dict[str, bool]) -> tuple[list[str], list[str]]:
     """The story's lines and the chrome lines dropped from them, from the first candidate that
-    reads as an article (see ``_candidates``)."""
+    reads as an article (see ``_candidates``); ``shows``: the date and byline the page shows."""
     reason = "no article text was found on the page"
     for paragraphs in _candidates(tree, url, options):
         before, after = missing_chunks(tree, paragraphs)
@@ -115,11 +116,12 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
         if options.any_page:
             return kept, removed
         decider = options.article_decider or ArticleModel.shipped()
-        score = decider.score(page_features(tree, declared, kept, url))
-        if score >= decider.threshold:
+        threshold = decider.threshold if options.article_threshold is None else options.article_threshold
+        score = decider.score(page_features(tree, declared, kept, url, **shows))
+        if score >= threshold:
             return kept, removed
-        reason = (f"the page does not read as an article (article score {score:.2f}, under "
-                  f"{decider.threshold:.2f}: see its declared type, text shape and links)")
+        reason = (f"the page does not read as an article (article score {score:.3f}, under "
+                  f"{threshold:.3f}: see its declared type, text shape and links)")
     raise CleaningError(FailureKind.NOT_ARTICLE, reason)
 
 

@@ -45,6 +45,7 @@ def _options(crawler: Crawler) -> CleanOptions:
         max_bytes=settings.getint("DOWNLOAD_MAXSIZE") or DEFAULT_MAX_BYTES,
         time_limit=settings.getfloat("CLEANER_TIME_LIMIT") or None,
         memory_limit_mb=settings.getint("CLEANER_MEMORY_LIMIT_MB") or None,
+        article_threshold=None if settings.get("ARTICLE_THRESHOLD") is None else settings.getfloat("ARTICLE_THRESHOLD"),
     )
 
 

@@ -36,6 +36,8 @@ def check_crawl(spider_name: str, arguments: Mapping[str, Any], settings: BaseSe
             ChromeRules.from_file(path)
         except RulesError as error:
             raise UsageProblem(f"CLEANER_RULES: {error}") from error
+    if settings.get("ARTICLE_THRESHOLD") is not None:
+        _check_threshold(settings.get("ARTICLE_THRESHOLD"))
     mode = str(settings.get("VCR_RECORD_MODE") or "none").lower()
     if settings.get("VCR_CASSETTE") and mode not in {m.value for m in RecordMode}:
         raise UsageProblem(f"VCR_RECORD_MODE {mode!r} is not one of {', '.join(m.value for m in RecordMode)}")
@@ -50,6 +52,15 @@ def check_crawl(spider_name: str, arguments: Mapping[str, Any], settings: BaseSe
             check_appendable(path)
         except NotParquet as error:
             raise UsageProblem(f"output: {error}") from error
+
+
+def _check_threshold(value: object) -> None:
+    try:
+        threshold = float(str(value))
+    except ValueError:
+        threshold = -1.0
+    if not 0 <= threshold <= 1:
+        raise UsageProblem(f"ARTICLE_THRESHOLD {value!r} is not an article score between 0 and 1")
 
 
 def _check_cluster(redis_url: str, settings: BaseSettings) -> None:

@@ -71,6 +71,10 @@ CLEANER_TIME_LIMIT = 30
 CLEANER_MEMORY_LIMIT_MB = 2048
 # Chrome-rules TOML files added to the built-in rules for every page of the crawl.
 CLEANER_RULES: list[str] = []
+# The article score (0 to 1) a page needs to be written as an article; None: the article model's
+# own threshold, which keeps 0.99 of articles. Higher declines more section, product and service
+# pages and loses more articles: the operating points are in docs/cleaning.md.
+ARTICLE_THRESHOLD: float | None = None
 
 # Paragraphs found repeated across a site's pages are dropped as chrome; what was learned is
 # written here as a chrome-rules file you can review and pass back with CLEANER_RULES (empty: off).

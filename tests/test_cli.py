@@ -117,3 +117,13 @@ def test_misspelled_rules_key_is_a_usage_error(tmp_path):
     result = run_cli(str(SEED), "--rules", str(rules))
     assert result.returncode == 2
     assert "unknown key(s) ['pattern'] in [lines]" in result.stderr
+
+
+def test_article_threshold_declines_what_the_default_keeps_and_a_bad_one_is_refused():
+    stricter = run_cli(str(SEED), "--article-threshold", "0.999", "--jobs", "1")
+    assert stricter.returncode == 0, stricter.stderr
+    assert json.loads(stricter.stdout)["error"]["kind"] == "not-article"
+    assert "under 0.999" in json.loads(stricter.stdout)["error"]["message"]
+    refused = run_cli(str(SEED), "--article-threshold", "1.5")
+    assert refused.returncode == 2
+    assert "'1.5' is not a score between 0 and 1" in refused.stderr

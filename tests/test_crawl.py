@@ -187,7 +187,16 @@ def test_bad_argument_is_a_usage_error_named_before_anything_starts(tmp_path):
     assert "since: '2024-13-01' is not a date" in dated.log
 
 
-@pytest.mark.parametrize("problem", ["rules", "sites-rules", "output", "replay-mode"])
+def test_article_threshold_setting_declines_what_the_default_keeps(small_site, tmp_path):
+    _, base = small_site
+    strict = run_crawl(tmp_path, {"urls": f"{base}/news/3.html"}, settings={"ARTICLE_THRESHOLD": "0.999"})
+    assert strict.returncode == 0, strict.log[-2000:]
+    assert strict.articles == [] and strict.outcome_of("/news/3.html") == ["not-article"]
+    default = run_crawl(tmp_path, {"urls": f"{base}/news/3.html"})
+    assert [a["url"] for a in default.articles] == [f"{base}/news/3.html"]
+
+
+@pytest.mark.parametrize("problem", ["rules", "sites-rules", "output", "replay-mode", "threshold"])
 def test_usage_errors_exit_2_naming_what_is_wrong(tmp_path, problem):
     rules = tmp_path / "rules.toml"
     rules.write_text("[elements]\ntoken = ['promo']\n")
@@ -198,12 +207,14 @@ def test_usage_errors_exit_2_naming_what_is_wrong(tmp_path, problem):
     arguments = {"sites": str(sites)} if problem == "sites-rules" else {"urls": "https://example.com/"}
     settings = {"rules": {"CLEANER_RULES": str(rules)},
                 "output": {"OUTCOMES_FILE": str(blocker / "outcomes.jsonl")},
-                "replay-mode": {"VCR_CASSETTE": "c.yaml", "VCR_RECORD_MODE": "sometimes"}}.get(problem, {})
+                "replay-mode": {"VCR_CASSETTE": "c.yaml", "VCR_RECORD_MODE": "sometimes"},
+                "threshold": {"ARTICLE_THRESHOLD": "1.5"}}.get(problem, {})
     result = run_crawl(tmp_path, arguments, settings=settings)
     assert result.returncode == 2, result.log[-2000:]
     named = {"rules": "unknown key(s) ['token'] in [elements]", "sites-rules": "unknown key(s) ['token']",
              "output": f"OUTCOMES_FILE {blocker / 'outcomes.jsonl'} cannot be written",
-             "replay-mode": "VCR_RECORD_MODE 'sometimes' is not one of"}[problem]
+             "replay-mode": "VCR_RECORD_MODE 'sometimes' is not one of",
+             "threshold": "ARTICLE_THRESHOLD '1.5' is not an article score between 0 and 1"}[problem]
     assert named in result.log
     assert "Traceback" not in result.log
 
