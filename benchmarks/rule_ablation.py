@@ -89,8 +89,8 @@ SWITCHES: dict[str, Switch] = {
     "chrome element tokens": Switch(rules_table="tokens"),
     "chrome element xpaths": Switch(rules_table="xpaths"),
     "teaser link rails": Switch("cleaners.body.chrome", "prune_link_blocks", _nothing),
-    "chrome lines, exact": Switch(rules_table="exact"),
-    "chrome lines, patterns": Switch(rules_table="patterns"),
+    "chrome lines (exact)": Switch(rules_table="exact"),
+    "chrome lines (patterns)": Switch(rules_table="patterns"),
     "trailing link lists": Switch(rules_table="trailing"),
     "story rendered twice": Switch("cleaners.body.chrome", "_second_renderings", _no_renderings),
     "standfirst echo": Switch("cleaners.pipeline", "standfirst_echo", _no_echo),
@@ -157,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rules", default=",".join(SWITCHES), help="comma-separated rule names (default: all)")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     args = parser.parse_args(argv)
-    names = [name.strip() for name in args.rules.split(",") if name.strip()]
+    names = [name.strip() for name in args.rules.split(",") if name.strip()]  # no rule name holds a comma
     if unknown := [name for name in names if name not in SWITCHES]:
         parser.error(f"unknown rule(s) {unknown}; known: {', '.join(SWITCHES)}")
     data_dir = default_data_dir()

@@ -34,12 +34,22 @@ _NOT_A_PERSON_PHRASE = re.compile(r"^(the author|(about|meet) (the )?(authors?|w
                                   re.IGNORECASE)
 # Separators between names; the one-letter conjunctions of other languages ("e", "y") only in lower
 # case and standing alone, so a middle initial ("Sarah E. Needleman") is never a separator.
-_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&|])\s*|\s+(?:and|And|AND|und|et|y|e)\s+")
+_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&|])\s*|\s+(?:and|And|AND|und|et|y|e|[-–—/])\s+")
+# A byline's date label run on after the name ("Jane Doe Published", "Jane Doe / Updated 3 May").
+_BYLINE_DATE_LABEL = re.compile(r"\s+(?:last\s+)?(?:published|updated|posted|modified)\b.*$", re.IGNORECASE)
+# "Jane Doe of Reuters", "Jane Doe for The Independent": a person, then where they write.
+_PERSON_OF_PUBLICATION = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3})\s+(?:of|for|at|from)\s+(?:the\s+)?[A-Z0-9].*$")
+# Share buttons read as a byline: a social network is never an author.
+_SOCIAL_NETWORKS = frozenset(
+    "facebook twitter x instagram linkedin youtube tiktok pinterest whatsapp telegram threads reddit snapchat "
+    "mastodon bluesky flipboard email e-mail print share rss".split())
 _NOT_A_NAME = re.compile(r"https?://|www\.|@|\d|\.(com|org|net)\b|©|\bcopyright\b", re.IGNORECASE)
 _ROLE_WORDS = frozenset(
     "staff reporter correspondent editor writer contributor columnist journalist agency team desk newsroom webmaster "
     "undefined null none unknown "
-    "admin administrator published updated photographer senior chief associated press bureau news".split()
+    "admin administrator published updated photographer senior chief associated press bureau news newsdesk web "
+    "digital online sports business metro city national international world wire wires media editorial".split()
 )
 # A byline part ending in one of these is a job title ("Shipping Expert", "Senior Editor").
 _ROLE_NOUNS = frozenset(
@@ -141,9 +151,14 @@ def split_author_names(raw: str) -> list[str]:
     text = _AUTHOR_PREFIX.sub("", text)
     names = []
     for index, part in enumerate(_AUTHOR_SPLIT.split(text)):
-        name = _AUTHOR_PREFIX.sub("", _OTHER_ROLE_CREDIT.sub("", part)).strip(" .:-–—»«•·⋅")
+        name = _AUTHOR_PREFIX.sub("", _OTHER_ROLE_CREDIT.sub("", part))
+        name = _BYLINE_DATE_LABEL.sub("", name).strip(" .:-–—»«•·⋅")
         if not name or (index and _is_job_title(name)):  # "TOM KRISHER, AP Auto Writer": his job, not a name
             continue
+        if index and name.startswith("The "):  # "Jane Doe, The Guardian": the paper, not a second person
+            continue
+        if person := _PERSON_OF_PUBLICATION.match(name):
+            name = person["name"]
         name = _without_trailing_role(name)
         if _looks_like_name(name):
             names.append(name)
@@ -177,7 +192,7 @@ def _looks_like_name(name: str) -> bool:
     if _CODE_TOKEN.match(name) or name.casefold().rstrip(".") in _CALENDAR_WORDS:  # "css-toyj", "Sat"
         return False
     words = name.split()
-    if not 1 <= len(words) <= 5:
+    if not 1 <= len(words) <= 5 or name.casefold() in _SOCIAL_NETWORKS:
         return False
     return not all(word.casefold() in _ROLE_WORDS for word in words)
 

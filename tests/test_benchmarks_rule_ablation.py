@@ -44,7 +44,7 @@ def _body(switch: str) -> str:
 
 def test_a_switched_off_rule_lets_its_chrome_through():
     assert "Advertisement" not in _body("")
-    assert "Advertisement" in _body("chrome lines, exact")
+    assert "Advertisement" in _body("chrome lines (exact)")
 
 
 def test_report_gives_each_rule_its_effect_on_both_halves_of_the_sites():
@@ -55,3 +55,7 @@ def test_report_gives_each_rule_its_effect_on_both_halves_of_the_sites():
     [row] = [line for line in text.splitlines() if line.startswith("| teaser link rails")]
     effects = sorted(cell.strip() for cell in row.split("|")[4:6])
     assert effects == ["+0.00", "-0.20"] and "earns its place" in row
+
+
+def test_rule_names_can_be_listed_on_the_command_line():
+    assert not [name for name in rule_ablation.SWITCHES if "," in name]
