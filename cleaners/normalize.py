@@ -33,10 +33,12 @@ _NOT_A_PERSON_PHRASE = re.compile(r"^(the author|(about|meet) (the )?(authors?|w
                                   r"|view (all|more)\b|see all\b|all posts\b)",
                                   re.IGNORECASE)
 # Separators between names; the one-letter conjunctions of other languages ("e", "y") only in lower
-# case and standing alone, so a middle initial ("Sarah E. Needleman") is never a separator.
-_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&|])\s*|\s+(?:and|And|AND|und|et|y|e|[-–—/])\s+")
+# case and standing alone, so a middle initial ("Sarah E. Needleman") is never a separator; a spaced
+# dash or slash only before "The" (a paper after the name), since bylines keep "Laura / House Plant House".
+_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&|])\s*|\s+(?:and|And|AND|und|et|y|e)\s+|\s+[-–—/]\s+(?=The\s)")
 # A byline's date label run on after the name ("Jane Doe Published", "Jane Doe / Updated 3 May").
-_BYLINE_DATE_LABEL = re.compile(r"\s+(?:last\s+)?(?:published|updated|posted|modified)\b.*$", re.IGNORECASE)
+_BYLINE_DATE_LABEL = re.compile(r"(?:\s*[/·•–—-]\s*|\s+)(?:last\s+)?(?:published|updated|posted|modified)\b.*$",
+                                re.IGNORECASE)
 # "Jane Doe of Reuters", "Jane Doe for The Independent": a person, then where they write.
 _PERSON_OF_PUBLICATION = re.compile(
     r"^(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3})\s+(?:of|for|at|from)\s+(?:the\s+)?[A-Z0-9].*$")
