@@ -162,10 +162,10 @@ def operating_points(examples: list[Example], usable: list[Example], scores: lis
     """For a user choosing ``ARTICLE_THRESHOLD``: at rounded thresholds, the share of each set's
     pages kept, from every page's out-of-fold score (pages with no text are declined at any)."""
     points = []
+    pages = Counter(e.set_name if e.label else "non-articles" for e in examples)
     for threshold in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7):
         kept = Counter(e.set_name if e.label else "non-articles" for e, s in zip(usable, scores, strict=True)
                        if s >= threshold)
-        pages = Counter(e.set_name if e.label else "non-articles" for e in examples)
         points.append({"threshold": threshold, **{f"{name}_kept": round(kept[name] / pages[name], 3)
                                                    for name in sorted(pages)}})
     return points

@@ -19,7 +19,13 @@ from tqdm import tqdm
 
 from cleaners.body.boilerplate import BoilerplateLearner
 from cleaners.body.chrome import RulesError
-from cleaners.options import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT, CleanOptions
+from cleaners.options import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_TIME_LIMIT,
+    CleanOptions,
+    article_score,
+)
 from cleaners.read.sources import InputNotFound, discover
 from cleaners.read.warc_reader import Wanted, is_warc
 from cleaners.run.stream import BOILERPLATE_LOOKAHEAD, Tally, clean_stream
@@ -83,13 +89,9 @@ def _moment(text: str) -> datetime:
 
 
 def _probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 1:
+    if (score := article_score(text)) is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a score between 0 and 1")
-    return value
+    return score
 
 
 def _outcome(record: dict[str, Any]) -> str:

@@ -14,6 +14,16 @@ DEFAULT_TIME_LIMIT = 30.0
 DEFAULT_MEMORY_LIMIT_MB = 2048
 
 
+def article_score(value: object) -> float | None:
+    """``value`` (a command-line word, a crawl setting) as an article score from 0 to 1; None when it
+    is not one, for the caller to report in its own terms."""
+    try:
+        score = float(str(value))
+    except ValueError:
+        return None
+    return score if 0 <= score <= 1 else None
+
+
 @attrs.frozen(kw_only=True)
 class CleanOptions:
     """How to clean. The defaults are what the benchmarks measure."""

@@ -16,6 +16,7 @@ from scrapy.settings import BaseSettings
 from vcr.record_mode import RecordMode
 
 from cleaners.body.chrome import ChromeRules, RulesError
+from cleaners.options import article_score
 from crawler.cluster.filters import request_filter
 from crawler.plan import PlanError, plan_from_arguments
 
@@ -55,11 +56,7 @@ def check_crawl(spider_name: str, arguments: Mapping[str, Any], settings: BaseSe
 
 
 def _check_threshold(value: object) -> None:
-    try:
-        threshold = float(str(value))
-    except ValueError:
-        threshold = -1.0
-    if not 0 <= threshold <= 1:
+    if article_score(value) is None:
         raise UsageProblem(f"ARTICLE_THRESHOLD {value!r} is not an article score between 0 and 1")
 
 

@@ -143,14 +143,16 @@ def _text_shape(paragraphs: list[str]) -> dict[str, float]:
     lines = max(1, len(paragraphs))
     persons = _PERSON.findall(text.lower())
     first_plural = sum(1 for group in persons if group)
+    ends = [bool(_SENTENCE_END.search(p)) for p in paragraphs]
     return {
         "first_person_plural_rate": 100 * first_plural / words,
         "second_person_rate": 100 * (len(persons) - first_plural) / words,
         "digit_share": len(_DIGIT.findall(text)) / max(1, len(text)),
-        "sentence_end_share": sum(1 for p in paragraphs if _SENTENCE_END.search(p)) / lines,
+        "sentence_end_share": sum(ends) / lines,
         "log_sentence_words": _log(words / max(1, len(_SENTENCE_BREAK.findall(text)))),
         "colon_end_share": sum(1 for p in paragraphs if p.rstrip().endswith(":")) / lines,
-        "heading_line_share": sum(1 for p in paragraphs if len(p.split()) <= 8 and not _SENTENCE_END.search(p)) / lines,
+        "heading_line_share": sum(1 for p, end in zip(paragraphs, ends, strict=True)
+                                  if not end and len(p.split()) <= 8) / lines,
     }
 
 
