@@ -104,8 +104,13 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
 def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rules: ChromeRules,
                  options: CleanOptions, shows: dict[str, bool]) -> tuple[list[str], list[str]]:
     """The story's lines and the chrome lines dropped from them, from the first candidate that
-    reads as an article (see ``_candidates``); ``shows``: the date and byline the page shows."""
-    reason = "no article text was found on the page"
+    finds text (see ``_candidates``), if the page reads as an article with it; ``shows``: the date
+    and byline the page shows.
+
+    The decision is taken once, on the first reading with text: a page that does not read as an
+    article with it is declined, not read again another way. On the development pages a second,
+    slower reading never turned a declined article into a kept one, while it kept 17 of the 647
+    pages that are not articles, at five times the CPU of an article."""
     for paragraphs in _candidates(tree, url, options):
         before, after = missing_chunks(tree, paragraphs)
         paragraphs = [*before, *paragraphs, *after]
@@ -120,15 +125,16 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
         score = decider.score(page_features(tree, declared, kept, url, **shows))
         if score >= threshold:
             return kept, removed
-        reason = (f"the page does not read as an article (article score {score:.3f}, under "
-                  f"{threshold:.3f}: see its declared type, text shape and links)")
-    raise CleaningError(FailureKind.NOT_ARTICLE, reason)
+        raise CleaningError(FailureKind.NOT_ARTICLE, (
+            f"the page does not read as an article (article score {score:.3f}, under {threshold:.3f}: "
+            "see its declared type, text shape and links)"))
+    raise CleaningError(FailureKind.NOT_ARTICLE, "no article text was found on the page")
 
 
 def _candidates(tree: HtmlElement, url: str | None, options: CleanOptions) -> Iterator[list[str]]:
-    """The quick extraction; when it does not read as an article (a list of links, too few
-    words), the thorough one, since the quick one may have taken a teaser list for the story;
-    when that finds no text at all, readability's, which scores the page another way."""
+    """Readings of the story, each tried only when the ones before found no text: the quick
+    extraction (which runs the thorough one itself when it holds little of the page's text), the
+    thorough one if it has not run, and last readability's, which scores the page another way."""
     paragraphs, thorough_ran = extract_paragraphs(tree, url, options)
     yield paragraphs
     if not thorough_ran:

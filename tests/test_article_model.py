@@ -56,6 +56,29 @@ def test_a_section_front_is_declined_and_an_article_kept():
     assert "A short teaser about story 3" in taken.articleBody
 
 
+class _CountingDecider:
+    """A decider that declines every page and counts the readings it was shown."""
+
+    threshold = 0.5
+
+    def __init__(self) -> None:
+        self.readings = 0
+
+    def score(self, features: tuple[float, ...]) -> float:
+        self.readings += 1
+        return 0.0
+
+
+def test_the_decision_is_taken_once_on_the_first_reading_with_text():
+    """A declined reading is the page's answer: the page is not read again the slow way (which,
+    on the development pages, rescued no article and kept pages that are not)."""
+    decider = _CountingDecider()
+    with pytest.raises(CleaningError, match="does not read as an article") as declined:
+        clean_html(_section_page(), url="https://news.example/news/", options=CleanOptions(article_decider=decider))
+    assert decider.readings == 1
+    assert "article score 0.000, under 0.500" in str(declined.value)
+
+
 def test_any_page_on_the_command_line(tmp_path):
     page = tmp_path / "listing.html"
     page.write_text(_section_page())

@@ -81,3 +81,19 @@ def test_a_single_quoted_mojibake_example_is_left_alone():
     body = "<p>Our old forum showed “Ã¤” instead of “ä”.</p>".encode()
     text, _ = decode_html(body)
     assert "“Ã¤”" in text
+
+
+def test_each_garbled_run_is_repaired_and_the_data_around_it_comes_through():
+    """Repair works run by run: the story's garbled lines and a script's garbled data far from any
+    markup (a run of megabytes on product pages) are each repaired, and the data around them
+    comes through as it was."""
+    story = "The council’s plan — which residents didn’t expect — goes ahead. "
+    data = ("x" * 300 + " ") * 50 + "“NOMAD®”" + (" " + "y" * 300) * 50
+    page = (f"<html><body><p>{story}</p>"
+            f"<script>{data}</script><p>{story}</p></body></html>")
+    garbled = page.replace(story, story.encode().decode("latin-1")).replace(
+        "“NOMAD®”", "“NOMAD®”".encode().decode("latin-1"))
+    text, _ = decode_html(garbled.encode())
+    assert text.count(story) == 2
+    assert "“NOMAD®”" in text
+    assert "x" * 300 + " " + "x" * 300 in text and "y" * 300 + " " + "y" * 300 in text
