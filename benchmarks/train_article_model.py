@@ -47,14 +47,14 @@ PARAMETERS = {"n_estimators": 300, "max_depth": 3, "learning_rate": 0.05, "subsa
 
 @attrs.define
 class Recorder:
-    """A decider that says "article" and keeps the features it was shown (the first reading's)."""
+    """A decider that says "article" and keeps the features of the last reading it was shown: the
+    one the cleaner keeps (a page read twice shows its quick reading first)."""
 
     threshold: float = 0.5
     features: tuple[float, ...] | None = None
 
     def score(self, features: tuple[float, ...]) -> float:
-        if self.features is None:
-            self.features = features
+        self.features = features
         return 1.0
 
 

@@ -8,7 +8,7 @@ elements (prunes the tree), body extraction, chrome lines, then fallbacks for mi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC
 from urllib.parse import urlsplit
 
@@ -104,38 +104,51 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
 def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rules: ChromeRules,
                  options: CleanOptions, shows: dict[str, bool]) -> tuple[list[str], list[str]]:
     """The story's lines and the chrome lines dropped from them, from the first candidate that
-    finds text (see ``_candidates``), if the page reads as an article with it; ``shows``: the date
-    and byline the page shows.
+    finds text (see ``_candidates``), if the page reads as an article; ``shows``: the date and
+    byline the page shows.
 
-    The decision is taken once, on the first reading with text: a page that does not read as an
-    article with it is declined, not read again another way. On the development pages a second,
-    slower reading never turned a declined article into a kept one, while it kept 17 of the 647
-    pages that are not articles, at five times the CPU of an article."""
-    for paragraphs in _candidates(tree, url, options):
+    A page that does not read as an article with the first reading that finds text is declined, not
+    read again another way; on the development pages that rescued no article and kept 17 of the
+    647 pages that are not, at five times an article's CPU. Where the quick extraction holds
+    little of the page's text the slower cascade reads the page again, so the quick reading is
+    judged first, and the cascade runs only for a page that reads as an article with it (and its
+    reading is judged too)."""
+    def as_story(paragraphs: list[str]) -> tuple[list[str], list[str]]:
         before, after = missing_chunks(tree, paragraphs)
         paragraphs = [*before, *paragraphs, *after]
         echoes = [declared.headline or "", *standfirst_echo(tree, declared.description, paragraphs)]
-        kept, removed = drop_chrome_lines(paragraphs, rules, echoes=echoes)
-        if not kept:
-            continue
+        return drop_chrome_lines(paragraphs, rules, echoes=echoes)
+
+    def judge(kept: list[str]) -> None:
         if options.any_page:
-            return kept, removed
+            return
         decider = options.article_decider or ArticleModel.shipped()
         threshold = decider.threshold if options.article_threshold is None else options.article_threshold
         score = decider.score(page_features(tree, declared, kept, url, **shows))
-        if score >= threshold:
+        if score < threshold:
+            raise CleaningError(FailureKind.NOT_ARTICLE, (
+                f"the page does not read as an article (article score {score:.3f}, under {threshold:.3f}: "
+                "see its declared type, text shape and links)"))
+
+    def judge_quick_reading(paragraphs: list[str]) -> None:
+        if kept := as_story(paragraphs)[0]:
+            judge(kept)
+
+    for paragraphs in _candidates(tree, url, options, judge_quick_reading):
+        kept, removed = as_story(paragraphs)
+        if kept:
+            judge(kept)
             return kept, removed
-        raise CleaningError(FailureKind.NOT_ARTICLE, (
-            f"the page does not read as an article (article score {score:.3f}, under {threshold:.3f}: "
-            "see its declared type, text shape and links)"))
     raise CleaningError(FailureKind.NOT_ARTICLE, "no article text was found on the page")
 
 
-def _candidates(tree: HtmlElement, url: str | None, options: CleanOptions) -> Iterator[list[str]]:
+def _candidates(tree: HtmlElement, url: str | None, options: CleanOptions,
+                before_thorough: Callable[[list[str]], None]) -> Iterator[list[str]]:
     """Readings of the story, each tried only when the ones before found no text: the quick
-    extraction (which runs the thorough one itself when it holds little of the page's text), the
-    thorough one if it has not run, and last readability's, which scores the page another way."""
-    paragraphs, thorough_ran = extract_paragraphs(tree, url, options)
+    extraction (which runs the thorough one itself when it holds little of the page's text, after
+    ``before_thorough`` has seen it), the thorough one if it has not run, and last readability's,
+    which scores the page another way."""
+    paragraphs, thorough_ran = extract_paragraphs(tree, url, options, before_thorough=before_thorough)
     yield paragraphs
     if not thorough_ran:
         paragraphs, _ = extract_paragraphs(tree, url, options, thorough=True)

@@ -21,6 +21,7 @@ import logging
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 
 import trafilatura
 from lxml import etree
@@ -87,25 +88,33 @@ _MAIN_EXTRACTOR_LOG.addFilter(_LOOSE_PARAGRAPHS)
 
 
 def extract_paragraphs(tree: HtmlElement, url: str | None, options: CleanOptions, *,
-                       thorough: bool = False) -> tuple[list[str], bool]:
+                       thorough: bool = False,
+                       before_thorough: Callable[[list[str]], None] | None = None) -> tuple[list[str], bool]:
     """Main-content paragraphs in page order (empty when the page has no article text), and
     whether trafilatura's full cascade gave them.
 
     ``thorough`` runs the full cascade at once; otherwise it runs only when the quick extraction
-    holds little of the page's text. trafilatura copies the tree it is given, so the caller's
-    tree stays intact.
+    holds little of the page's text, after ``before_thorough`` has seen the quick extraction's
+    lines (and had its chance to stop the page by raising: the cascade costs several times the
+    quick extraction). trafilatura copies the tree it is given, so the caller's tree stays intact.
     """
     visible = _visible_length(tree)
     text = "" if thorough else _quick_extract(tree, url, options)
     if not thorough and len(text) < UNDER_EXTRACTION_SHARE * visible:
         thorough = True
+        if before_thorough is not None:
+            before_thorough(_lines(text))
     if thorough:
         text = _extract(tree, url, options, fast=False)
-    lines = [line for line in map(collapse_whitespace, text.splitlines()) if line]
+    lines = _lines(text)
     low, high = SECOND_OPINION_SHARES
     if low * visible <= len(text) < high * visible:
         lines = _fuller_reading(tree, lines)
     return lines, thorough
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in map(collapse_whitespace, text.splitlines()) if line]
 
 
 def _fuller_reading(tree: HtmlElement, lines: list[str]) -> list[str]:
