@@ -134,7 +134,7 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
         if kept := as_story(paragraphs)[0]:
             judge(kept)
 
-    for paragraphs in _candidates(tree, url, options, judge_quick_reading):
+    for paragraphs in _candidates(tree, url, options, None if options.any_page else judge_quick_reading):
         kept, removed = as_story(paragraphs)
         if kept:
             judge(kept)
@@ -143,7 +143,7 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
 
 
 def _candidates(tree: HtmlElement, url: str | None, options: CleanOptions,
-                before_thorough: Callable[[list[str]], None]) -> Iterator[list[str]]:
+                before_thorough: Callable[[list[str]], None] | None) -> Iterator[list[str]]:
     """Readings of the story, each tried only when the ones before found no text: the quick
     extraction (which runs the thorough one itself when it holds little of the page's text, after
     ``before_thorough`` has seen it), the thorough one if it has not run, and last readability's,
