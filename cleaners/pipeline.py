@@ -2,7 +2,8 @@
 both call it (and any future source, such as a WARC reader, must too).
 
 Stages, each reading the one parsed tree: metadata (read-only), source link (read-only), chrome
-elements (prunes the tree), body extraction, chrome lines, then fallbacks for missing metadata.
+elements (prunes the tree), the publication date, scripts, styles and drawings (dropped: nothing
+after reads them), body extraction, chrome lines.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from cleaners.body.article_model import ArticleModel, page_features
 from cleaners.body.chrome import ChromeRules, drop_chrome_lines, prune_chrome, standfirst_echo
 from cleaners.body.chunks import missing_chunks
 from cleaners.body.extract import extract_paragraphs, readability_paragraphs
+from cleaners.body.unseen import drop_unseen
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.metadata.date_check import declared_day_in_doubt, shown_day_wins
 from cleaners.metadata.declared import PageMetadata, extract_metadata
@@ -67,6 +69,9 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     shown = shown_dates(tree, heading) if read_shown_dates else ShownDates()
     byline = [] if people else unique_names(shown_byline(tree, heading))
     prune_chrome(tree, rules)
+    # htmldate reads dates out of the page's scripts too, so the date is settled before they go.
+    published, published_raw = _publication_date(tree, url, declared, shown)
+    drop_unseen(tree)
     shows = {"shows_date": bool(shown.published), "shows_byline": bool(byline)}
     kept, removed = _story_lines(tree, url, declared, rules, options, shows)
     body = "\n\n".join(kept)
@@ -74,7 +79,6 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     authors = people or byline or list(declared.authors)
     # "Victor Tangermann, Futurism": the site credited beside a person is not a second author.
     authors = [a for a in authors if not names_site(a, declared.siteNames, variants=False)] or authors
-    published, published_raw = _publication_date(tree, url, declared, shown)
     return Article(
         url=url,
         canonicalUrl=declared.canonicalUrl,

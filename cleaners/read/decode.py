@@ -22,6 +22,8 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 from cleaners.errors import CleaningError, FailureKind
 
 _SNIFF_BYTES = 4096
+# Every byte but the controls text never holds (below tab, and between carriage return and space).
+_NOT_CONTROL_BYTES = bytes(byte for byte in range(256) if not (byte < 9 or 13 < byte < 32))
 _BINARY_SIGNATURES = (
     b"\x89PNG",
     b"\xff\xd8\xff",
@@ -107,7 +109,7 @@ def looks_binary(body: bytes) -> bool:
     head = body[:_SNIFF_BYTES]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    controls = len(head.translate(None, _NOT_CONTROL_BYTES))
     return controls > len(head) * 0.05
 
 
