@@ -49,3 +49,54 @@ def test_the_quick_reading_is_shown_before_the_cascade_and_can_stop_the_page():
     lines, thorough = extract_paragraphs(tree, "https://news.example/topics/", CleanOptions(),
                                          before_thorough=shown.append)
     assert thorough and len(shown) == 2 and lines
+
+
+LOOSE_PAGE = ("<html><body><div><div><h2>Harbour works</h2>"
+              + "".join(f"<div><p>{STORY} Part {n}.</p></div>" for n in range(3))
+              + "<div><ul><li>First step of the plan, as the council set it out in the meeting.</li>"
+              "<li>Second step of the plan, with the budget the council agreed for it.</li></ul></div>"
+              "</div></div></body></html>")
+
+
+def _spy_extractions(monkeypatch: pytest.MonkeyPatch, recall_finds: bool = True) -> list[bool]:
+    """Record whether each trafilatura run was in recall mode; ``recall_finds=False`` makes the
+    recall runs find nothing."""
+    import cleaners.body.extract as extract
+
+    real = extract._extract
+    calls: list[bool] = []
+
+    def spy(*args, favor_recall: bool = False, **kwargs):
+        calls.append(favor_recall)
+        if favor_recall and not recall_finds:
+            return ""
+        return real(*args, favor_recall=favor_recall, **kwargs)
+
+    monkeypatch.setattr(extract, "_extract", spy)
+    return calls
+
+
+def test_a_page_of_loose_paragraphs_is_read_in_recall_mode(monkeypatch: pytest.MonkeyPatch):
+    import trafilatura
+
+    calls = _spy_extractions(monkeypatch)
+    tree = lxml.html.document_fromstring(LOOSE_PAGE)
+    lines, _ = extract_paragraphs(tree, "https://news.example/harbour", CleanOptions())
+    recalled = trafilatura.bare_extraction(lxml.html.document_fromstring(LOOSE_PAGE), fast=True,
+                                           favor_recall=True, include_comments=False, include_tables=True,
+                                           with_metadata=False)
+    assert calls[:2] == [False, True]
+    assert lines == [" ".join(line.split()) for line in recalled.text.splitlines() if line.strip()]
+    # The watch is off again: a precision reading of the same page runs once, to its end.
+    calls.clear()
+    lines, _ = extract_paragraphs(tree, "https://news.example/harbour", CleanOptions(favor_precision=True))
+    assert calls[0] is False and lines
+
+
+def test_when_recall_mode_finds_nothing_the_first_reading_is_kept(monkeypatch: pytest.MonkeyPatch):
+    """The first extraction was ended early to save its time; it is run again in full."""
+    calls = _spy_extractions(monkeypatch, recall_finds=False)
+    lines, _ = extract_paragraphs(lxml.html.document_fromstring(LOOSE_PAGE), "https://news.example/harbour",
+                                  CleanOptions())
+    assert calls[:3] == [False, True, False]
+    assert any(STORY in line for line in lines)

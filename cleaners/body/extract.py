@@ -58,10 +58,16 @@ _BODY_TEXT_LENGTH = etree.XPath("string-length(normalize-space(//body))")
 _HIDDEN = etree.XPath("//body//script | //body//style | //body//noscript")
 
 
+class _FellBackToLooseParagraphs(Exception):
+    """Raised out of trafilatura's logging call to end an extraction whose text is about to be
+    thrown away (see ``_quick_extract``)."""
+
+
 class _LooseParagraphWatch(logging.Filter):
     """Notes, per thread, that trafilatura fell back to gathering loose paragraphs because its
     container search found too little; it says so only in a debug message, which this filter
-    reads and then discards, as it discards every other debug message of that logger."""
+    reads and then discards, as it discards every other debug message of that logger. Asked to
+    (``stop``), it also ends the extraction there by raising ``_FellBackToLooseParagraphs``."""
 
     MESSAGE = "Recovering wild text elements"
 
@@ -72,10 +78,13 @@ class _LooseParagraphWatch(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.msg == self.MESSAGE:
             self._state.fell_back = True
+            if getattr(self._state, "stop", False):
+                raise _FellBackToLooseParagraphs
         return record.levelno >= logging.ERROR
 
-    def reset(self) -> None:
+    def reset(self, *, stop: bool = False) -> None:
         self._state.fell_back = False
+        self._state.stop = stop
 
     def fell_back(self) -> bool:
         return getattr(self._state, "fell_back", False)
@@ -158,12 +167,26 @@ def _word_bag(lines: list[str]) -> Counter[str]:
 
 def _quick_extract(tree: HtmlElement, url: str | None, options: CleanOptions) -> str:
     """The quick extraction, taken again in recall mode when it had to fall back to loose
-    paragraphs (unless the caller asked for precision)."""
-    _LOOSE_PARAGRAPHS.reset()
-    text = _extract(tree, url, options, fast=True)
-    if _LOOSE_PARAGRAPHS.fell_back() and not (options.favor_precision or options.favor_recall):
-        text = _extract(tree, url, options, fast=True, favor_recall=True) or text
-    return text
+    paragraphs (unless the caller asked for precision or recall).
+
+    The first extraction's text is then only needed if the recall one finds nothing, so it is
+    ended where it falls back (its recovery, rescue and escalation stages cost as much as the
+    main pass on such pages) and run again in full only in that case."""
+    rerun_in_recall = not (options.favor_precision or options.favor_recall)
+    _LOOSE_PARAGRAPHS.reset(stop=rerun_in_recall)
+    try:
+        text: str | None = _extract(tree, url, options, fast=True)
+    except _FellBackToLooseParagraphs:
+        text = None
+    finally:
+        fell_back = _LOOSE_PARAGRAPHS.fell_back()
+        _LOOSE_PARAGRAPHS.reset()
+    if not (fell_back and rerun_in_recall):
+        return text or ""
+    if recalled := _extract(tree, url, options, fast=True, favor_recall=True):
+        return recalled
+    # (When trafilatura's own recall escalation fell back, it swallowed the signal: run again too.)
+    return _extract(tree, url, options, fast=True)
 
 
 def _extract(tree: HtmlElement, url: str | None, options: CleanOptions, *, fast: bool,
