@@ -8,7 +8,10 @@ so both see the same machine state. A page's CPU time is its lowest over the rou
 way to take scheduler noise out of a repeated measurement. Reported: mean and median milliseconds
 per page for each, their ratios, and the median of the per-page ratios. The article sets are the
 default; ``--sets wcxb-dev-other`` measures the pages a crawl that follows links also meets
-(listings, products, forums, docs), which are declined rather than cleaned.
+(listings, products, forums, docs), which are declined rather than cleaned. ``--by-path`` also
+groups the pages by the slower readings the cleaner took on them (trafilatura's recall mode after a
+fall-back to loose paragraphs, its full cascade on an under-extracted page, readability's second
+opinion), found in a separate untimed pass, to show where the difference goes.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ import contextlib
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import trafilatura
 
+import cleaners.body.extract as body_extract
+import cleaners.pipeline as pipeline
 from benchmarks.quality import default_data_dir, load_truth, read_html, select
 from cleaners import CleaningError, clean_html
 
@@ -58,6 +65,67 @@ def measure(pages: Sequence[tuple[bytes, str]], rounds: int) -> dict[str, list[f
     return best
 
 
+RECALL, CASCADE, READABILITY = "recall mode", "full cascade", "readability"
+
+
+@contextlib.contextmanager
+def _noting_readings(taken: set[str]) -> Iterator[None]:
+    """Adds to ``taken`` the name of each slower reading the cleaner runs while inside."""
+    extract, readability = body_extract._extract, body_extract.readability_paragraphs
+
+    def noted_extract(*args: Any, fast: bool, favor_recall: bool = False, **kwargs: Any) -> str:
+        if not fast:
+            taken.add(CASCADE)
+        elif favor_recall:
+            taken.add(RECALL)
+        return extract(*args, fast=fast, favor_recall=favor_recall, **kwargs)
+
+    def noted_readability(*args: Any, **kwargs: Any) -> list[str]:
+        taken.add(READABILITY)
+        return readability(*args, **kwargs)
+
+    patched = [(body_extract, "_extract", noted_extract), (body_extract, "readability_paragraphs", noted_readability),
+               (pipeline, "readability_paragraphs", noted_readability)]
+    originals = [(module, name, getattr(module, name)) for module, name, _ in patched]
+    try:
+        for module, name, replacement in patched:
+            setattr(module, name, replacement)
+        yield
+    finally:
+        for module, name, original in originals:
+            setattr(module, name, original)
+
+
+def readings_taken(pages: Sequence[tuple[bytes, str]]) -> list[frozenset[str]]:
+    """For each page, the slower readings the cleaner took (an untimed pass of its own)."""
+    taken: list[frozenset[str]] = []
+    for html, url in pages:
+        noted: set[str] = set()
+        with _noting_readings(noted):
+            _newsclean(html, url)
+        taken.append(frozenset(noted))
+    return taken
+
+
+def report_by_path(best: dict[str, list[float]], taken: Sequence[frozenset[str]]) -> str:
+    """Mean CPU per group of pages that took the same slower readings, and each group's share of
+    the difference between the two means."""
+    groups: dict[frozenset[str], list[int]] = defaultdict(list)
+    for index, readings in enumerate(taken):
+        groups[readings].append(index)
+    ours, theirs = best["newsclean"], best["trafilatura"]
+    gap = sum(ours) - sum(theirs)
+    lines = ["| slower readings taken | pages | newsclean mean ms | trafilatura mean ms | ratio | share of the gap |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for readings, indexes in sorted(groups.items(), key=lambda item: -len(item[1])):
+        mine, other = sum(ours[i] for i in indexes), sum(theirs[i] for i in indexes)
+        name = " + ".join(sorted(readings)) or "none (the quick reading)"
+        share = f"{(mine - other) / gap:.0%}" if gap else "–"
+        lines.append(f"| {name} | {len(indexes)} | {mine / len(indexes):.1f} | {other / len(indexes):.1f} | "
+                     f"{mine / other:.2f}x | {share} |")
+    return "\n".join(lines)
+
+
 def report(best: dict[str, list[float]]) -> str:
     ours, theirs = best["newsclean"], best["trafilatura"]
     lines = ["| | pages | mean CPU ms/page | median CPU ms/page |", "|---|---:|---:|---:|"]
@@ -75,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; a page keeps its lowest time")
     parser.add_argument("--sample", type=int, default=None, help="a deterministic sample of N pages per set")
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated benchmark sets (default: %(default)s)")
+    parser.add_argument("--by-path", action="store_true",
+                        help="also group the pages by the slower readings the cleaner took on them")
     args = parser.parse_args(argv)
     data_dir = default_data_dir()
     set_names = [name.strip() for name in args.sets.split(",") if name.strip()]
@@ -85,7 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for row in select(load_truth(data_dir / set_name), args.sample, None):
             pages.append((read_html(data_dir / set_name, row.id), row.url))
     print(f"{len(pages)} pages from {', '.join(set_names)}, {args.rounds} rounds", file=sys.stderr)
-    print(report(measure(pages, max(1, args.rounds))))
+    best = measure(pages, max(1, args.rounds))
+    print(report(best))
+    if args.by_path:
+        print()
+        print(report_by_path(best, readings_taken(pages)))
     return 0
 
 

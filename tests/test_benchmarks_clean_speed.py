@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 
+import cleaners.body.extract as body_extract
 from benchmarks import clean_speed
 from tests.conftest import fixture_body
 
@@ -20,3 +21,18 @@ def test_report_gives_both_ratios():
     mean_ratio = statistics.fmean([10, 30, 20]) / statistics.fmean([20, 20, 40])
     assert f"{mean_ratio:.2f}x by mean, 1.00x by median; median per-page ratio 0.50x" in text
     assert "| newsclean | 3 | 20.0 | 20.0 |" in text
+
+
+def test_pages_are_grouped_by_the_slower_readings_the_cleaner_took():
+    loose = ("<html><body><div><div><h2>Harbour works</h2>"
+             + "".join(f"<div><p>{' '.join(['The council met to discuss the harbour works.'] * 6)} Part {n}.</p></div>"
+                       for n in range(3)) + "</div></div></body></html>").encode()
+    pages = [(fixture_body("seed-aggregator"), "https://example.com/a"), (loose, "https://example.com/b"),
+             (fixture_body("wcxb-0073"), "https://example.com/c")]
+    taken = clean_speed.readings_taken(pages)
+    assert taken == [frozenset(), frozenset({clean_speed.RECALL}), frozenset({clean_speed.READABILITY})]
+    assert body_extract._extract.__name__ == "_extract"  # the spies are gone
+    text = clean_speed.report_by_path({"newsclean": [10.0, 40.0], "trafilatura": [10.0, 20.0]},
+                                      [frozenset(), frozenset({clean_speed.RECALL})])
+    assert "| recall mode | 1 | 40.0 | 20.0 | 2.00x | 100% |" in text
+    assert "| none (the quick reading) | 1 | 10.0 | 10.0 | 1.00x | 0% |" in text
