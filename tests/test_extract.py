@@ -25,6 +25,18 @@ def test_readability_lines_break_at_blocks_and_keep_links_inside_their_paragraph
     assert "full minutes" not in lines
 
 
+def test_readability_reads_a_copy_and_leaves_the_page_as_it_was():
+    """readability drops hidden elements from what it is given; the pipeline's tree is read again
+    after it (the article features, the chunk finder)."""
+    html = (f"<html><body><div hidden><p>Hidden note.</p></div><p style='display:none'>Invisible.</p>"
+            f"<article><p>{STORY}</p><p>{STORY}</p></article></body></html>")
+    tree = lxml.html.document_fromstring(html)
+    before = lxml.html.tostring(tree)
+    lines = readability_paragraphs(tree)
+    assert STORY in lines and "Hidden note." not in lines
+    assert lxml.html.tostring(tree) == before
+
+
 class _Declined(Exception):
     pass
 

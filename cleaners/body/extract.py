@@ -22,10 +22,11 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable
+from copy import deepcopy
 
 import trafilatura
 from lxml import etree
-from lxml.html import HtmlElement, fromstring, tostring
+from lxml.html import HtmlElement, fromstring
 from readability import Document
 
 from cleaners.metadata.scan import BODY_STRING
@@ -215,7 +216,9 @@ def readability_paragraphs(tree: HtmlElement) -> list[str]:
     """Paragraphs by readability's scoring (readability-lxml), one per block element: the two
     algorithms fail on different pages."""
     try:
-        summary = Document(tostring(tree, encoding="unicode")).summary(html_partial=True)
+        # A copy of the tree, not its serialisation: readability prunes what it is given, and
+        # reparsing the page (twice when its first, ruthless pass finds too little) costs more.
+        summary = Document(deepcopy(tree)).summary(html_partial=True)
     except (ValueError, TypeError, etree.LxmlError):
         return []
     if not summary:
