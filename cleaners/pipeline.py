@@ -17,7 +17,7 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 
 from cleaners.article import Article, Author, CleaningMetadata, Image
-from cleaners.body.article_model import ArticleModel, page_features
+from cleaners.body.article_model import ArticleModel, PageShape, page_features, page_shape
 from cleaners.body.chrome import ChromeRules, drop_chrome_lines, prune_chrome, standfirst_echo
 from cleaners.body.chunks import missing_chunks
 from cleaners.body.extract import extract_paragraphs, readability_paragraphs
@@ -69,11 +69,13 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     shown = shown_dates(tree, heading) if read_shown_dates else ShownDates()
     byline = [] if people else unique_names(shown_byline(tree, heading))
     prune_chrome(tree, rules)
-    # htmldate reads dates out of the page's scripts too, so the date is settled before they go.
+    # htmldate reads dates out of the page's scripts too, and the article decision reads marks such
+    # as a comment icon's class, so both are settled before the scripts and drawings go.
     published, published_raw = _publication_date(tree, url, declared, shown)
+    shape = None if options.any_page else page_shape(tree, declared, url)
     drop_unseen(tree)
     shows = {"shows_date": bool(shown.published), "shows_byline": bool(byline)}
-    kept, removed = _story_lines(tree, url, declared, rules, options, shows)
+    kept, removed = _story_lines(tree, url, declared, rules, options, shape, shows)
     body = "\n\n".join(kept)
     # The site's own name as author ("USA TODAY") yields to a person's byline shown on the page.
     authors = people or byline or list(declared.authors)
@@ -106,10 +108,11 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
 
 
 def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rules: ChromeRules,
-                 options: CleanOptions, shows: dict[str, bool]) -> tuple[list[str], list[str]]:
+                 options: CleanOptions, shape: PageShape | None,
+                 shows: dict[str, bool]) -> tuple[list[str], list[str]]:
     """The story's lines and the chrome lines dropped from them, from the first candidate that
-    finds text (see ``_candidates``), if the page reads as an article; ``shows``: the date and
-    byline the page shows.
+    finds text (see ``_candidates``), if the page reads as an article (``shape``: the page's own
+    features, None under ``any_page``); ``shows``: the date and byline the page shows.
 
     A page that does not read as an article with the first reading that finds text is declined, not
     read again another way; on the development pages that rescued no article and kept 17 of the
@@ -124,11 +127,11 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
         return drop_chrome_lines(paragraphs, rules, echoes=echoes)
 
     def judge(kept: list[str]) -> None:
-        if options.any_page:
+        if shape is None:
             return
         decider = options.article_decider or ArticleModel.shipped()
         threshold = decider.threshold if options.article_threshold is None else options.article_threshold
-        score = decider.score(page_features(tree, declared, kept, url, **shows))
+        score = decider.score(page_features(shape, kept, **shows))
         if score < threshold:
             raise CleaningError(FailureKind.NOT_ARTICLE, (
                 f"the page does not read as an article (article score {score:.3f}, under {threshold:.3f}: "

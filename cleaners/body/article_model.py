@@ -196,12 +196,20 @@ def _path_words(path: str) -> dict[str, float]:
     return {f"path_{kind}": float(bool(words & vocabulary)) for kind, vocabulary in PATH_WORDS.items()}
 
 
-def page_features(tree: HtmlElement, declared: PageMetadata, paragraphs: list[str], url: str | None,
-                  *, shows_date: bool = False, shows_byline: bool = False) -> tuple[float, ...]:
-    """The features, in ``FEATURE_NAMES`` order, of a page and the story text read from it.
-    ``shows_date`` and ``shows_byline``: the page shows a date or a byline it does not declare."""
-    counts = sorted(len(p.split()) for p in paragraphs) or [0]
-    words = sum(counts)
+@attrs.frozen
+class PageShape:
+    """What the article decision reads from the page itself, measured once per page on the tree as
+    the chrome pruning leaves it: before the scripts and drawings go (an icon's "comment" class
+    is one of the marks of a listing) and whichever readings of the story are then judged."""
+
+    values: dict[str, float]
+    """The features that do not depend on the story's text, by name."""
+    page_words: int
+
+
+def page_shape(tree: HtmlElement, declared: PageMetadata, url: str | None) -> PageShape:
+    """The page's own features: what it declares, its text and link share, what else it holds,
+    and its URL's shape."""
     body_texts = _visible_texts(tree)
     page_characters = _characters(body_texts)
     page_words = sum(map(len, map(str.split, body_texts)))
@@ -222,13 +230,7 @@ def page_features(tree: HtmlElement, declared: PageMetadata, paragraphs: list[st
         "jsonld_collection": float(bool(types & COLLECTION_TYPES)),
         "jsonld_software": float(bool(types & SOFTWARE_TYPES)),
         "jsonld_service": float(bool(types & SERVICE_TYPES)),
-        "log_words": _log(words),
-        "log_paragraphs": _log(len(paragraphs)),
-        "log_median_words": _log(counts[len(counts) // 2]),
-        "short_paragraph_share": sum(1 for c in counts if c < 8) / len(counts),
-        "long_paragraph_share": sum(1 for c in counts if c >= 40) / len(counts),
         "log_page_words": _log(page_words),
-        "story_share": min(1.0, words / page_words) if page_words else 0.0,
         "link_density": min(1.0, _characters(_LINK_TEXT(tree)) / page_characters) if page_characters else 0.0,
         "log_forms": _log(elements["form"]),
         "log_inputs": _log(elements["input"] + elements["select"] + elements["textarea"]),
@@ -254,10 +256,29 @@ def page_features(tree: HtmlElement, declared: PageMetadata, paragraphs: list[st
         "declares_section": float(bool(declared.articleSection)),
         "declares_keywords": float(bool(declared.keywords)),
         "declares_image": float(bool(declared.mainImage)),
+        **_path_words(path),
+    }
+    return PageShape(values, page_words)
+
+
+def page_features(shape: PageShape, paragraphs: list[str], *, shows_date: bool = False,
+                  shows_byline: bool = False) -> tuple[float, ...]:
+    """The features, in ``FEATURE_NAMES`` order, of a page (``page_shape``) and the story text read
+    from it. ``shows_date`` and ``shows_byline``: the page shows a date or a byline it does not
+    declare."""
+    counts = sorted(len(p.split()) for p in paragraphs) or [0]
+    words = sum(counts)
+    values = {
+        **shape.values,
+        "log_words": _log(words),
+        "log_paragraphs": _log(len(paragraphs)),
+        "log_median_words": _log(counts[len(counts) // 2]),
+        "short_paragraph_share": sum(1 for c in counts if c < 8) / len(counts),
+        "long_paragraph_share": sum(1 for c in counts if c >= 40) / len(counts),
+        "story_share": min(1.0, words / shape.page_words) if shape.page_words else 0.0,
         "shows_date": float(shows_date),
         "shows_byline": float(shows_byline),
         **_text_shape(paragraphs),
-        **_path_words(path),
     }
     return tuple(values[name] for name in FEATURE_NAMES)
 
