@@ -2,8 +2,9 @@
 both call it (and any future source, such as a WARC reader, must too).
 
 Stages, each reading the one parsed tree: metadata (read-only), source link (read-only), chrome
-elements (prunes the tree), the publication date, scripts, styles and drawings (dropped: nothing
-after reads them), body extraction, chrome lines.
+elements (prunes the tree), the publication date and the page's own article features (both read
+scripts or icons), then scripts, styles and drawings are dropped, body extraction, the article
+decision, chrome lines.
 """
 
 from __future__ import annotations

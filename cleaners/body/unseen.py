@@ -1,4 +1,6 @@
-"""Elements no reader sees, dropped from the tree once the metadata has been read from it.
+"""Elements no reader sees, dropped from the tree once the metadata, the publication date (htmldate
+reads dates in scripts) and the article decision's page features (an icon's class is one of them)
+have been read from it.
 
 Scripts (other than JSON-LD, which the body extractor's rescue reads), styles and SVG drawings
 hold no story text, and every stage after the metadata walks the tree again (the extractor
