@@ -2,9 +2,10 @@
 both call it (and any future source, such as a WARC reader, must too).
 
 Stages, each reading the one parsed tree: metadata (read-only), source link (read-only), chrome
-elements (prunes the tree), the publication date and the page's own article features (both read
-scripts or icons), then scripts, styles and drawings are dropped, body extraction, the article
-decision, chrome lines.
+elements (prunes the tree), the publication date, the page's own article features and its visible
+text length (read from scripts, icons and asides), then what holds no story is dropped (scripts,
+styles, drawings, the head's metadata, asides and footers), body extraction, the article decision,
+chrome lines.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from cleaners.article import Article, Author, CleaningMetadata, Image
 from cleaners.body.article_model import ArticleModel, PageShape, page_features, page_shape
 from cleaners.body.chrome import ChromeRules, drop_chrome_lines, prune_chrome, standfirst_echo
 from cleaners.body.chunks import missing_chunks
-from cleaners.body.extract import extract_paragraphs, readability_paragraphs
-from cleaners.body.unseen import drop_unseen
+from cleaners.body.extract import extract_paragraphs, readability_paragraphs, visible_length
+from cleaners.body.storyless import drop_storyless
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.metadata.date_check import declared_day_in_doubt, shown_day_wins
 from cleaners.metadata.declared import PageMetadata, extract_metadata
@@ -70,13 +71,15 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     shown = shown_dates(tree, heading) if read_shown_dates else ShownDates()
     byline = [] if people else unique_names(shown_byline(tree, heading))
     prune_chrome(tree, rules)
-    # htmldate reads dates out of the page's scripts too, and the article decision reads marks such
-    # as a comment icon's class, so both are settled before the scripts and drawings go.
+    # htmldate reads dates out of the page's scripts too, the article decision reads marks such as
+    # a comment icon's class, and the extraction is measured against all the text a reader sees,
+    # so all three are settled before the parts that hold no story go.
     published, published_raw = _publication_date(tree, url, declared, shown)
     shape = None if options.any_page else page_shape(tree, declared, url)
-    drop_unseen(tree)
+    visible = visible_length(tree)
+    drop_storyless(tree, visible)
     shows = {"shows_date": bool(shown.published), "shows_byline": bool(byline)}
-    kept, removed = _story_lines(tree, url, declared, rules, options, shape, shows)
+    kept, removed = _story_lines(tree, url, declared, rules, options, shape, shows, visible)
     body = "\n\n".join(kept)
     # The site's own name as author ("USA TODAY") yields to a person's byline shown on the page.
     authors = people or byline or list(declared.authors)
@@ -110,10 +113,11 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
 
 def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rules: ChromeRules,
                  options: CleanOptions, shape: PageShape | None,
-                 shows: dict[str, bool]) -> tuple[list[str], list[str]]:
+                 shows: dict[str, bool], visible: int) -> tuple[list[str], list[str]]:
     """The story's lines and the chrome lines dropped from them, from the first candidate that
     finds text (see ``_candidates``), if the page reads as an article (``shape``: the page's own
-    features, None under ``any_page``); ``shows``: the date and byline the page shows.
+    features, None under ``any_page``); ``shows``: the date and byline the page shows;
+    ``visible``: the length of the text a reader sees on the page.
 
     A page that does not read as an article with the first reading that finds text is declined, not
     read again another way; on the development pages that rescued no article and kept 17 of the
@@ -142,7 +146,7 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
         if kept := as_story(paragraphs)[0]:
             judge(kept)
 
-    for paragraphs in _candidates(tree, url, options, None if options.any_page else judge_quick_reading):
+    for paragraphs in _candidates(tree, url, options, visible, None if options.any_page else judge_quick_reading):
         kept, removed = as_story(paragraphs)
         if kept:
             judge(kept)
@@ -150,16 +154,17 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
     raise CleaningError(FailureKind.NOT_ARTICLE, "no article text was found on the page")
 
 
-def _candidates(tree: HtmlElement, url: str | None, options: CleanOptions,
+def _candidates(tree: HtmlElement, url: str | None, options: CleanOptions, visible: int,
                 before_thorough: Callable[[list[str]], None] | None) -> Iterator[list[str]]:
     """Readings of the story, each tried only when the ones before found no text: the quick
     extraction (which runs the thorough one itself when it holds little of the page's text, after
     ``before_thorough`` has seen it), the thorough one if it has not run, and last readability's,
     which scores the page another way."""
-    paragraphs, thorough_ran = extract_paragraphs(tree, url, options, before_thorough=before_thorough)
+    paragraphs, thorough_ran = extract_paragraphs(tree, url, options, visible=visible,
+                                                  before_thorough=before_thorough)
     yield paragraphs
     if not thorough_ran:
-        paragraphs, _ = extract_paragraphs(tree, url, options, thorough=True)
+        paragraphs, _ = extract_paragraphs(tree, url, options, visible=visible, thorough=True)
         yield paragraphs
     if not paragraphs:
         yield readability_paragraphs(tree)

@@ -98,17 +98,20 @@ _MAIN_EXTRACTOR_LOG.addFilter(_LOOSE_PARAGRAPHS)
 
 
 def extract_paragraphs(tree: HtmlElement, url: str | None, options: CleanOptions, *,
-                       thorough: bool = False,
+                       visible: int | None = None, thorough: bool = False,
                        before_thorough: Callable[[list[str]], None] | None = None) -> tuple[list[str], bool]:
     """Main-content paragraphs in page order (empty when the page has no article text), and
     whether trafilatura's full cascade gave them.
+
+    ``visible`` is the page's visible text length (``visible_length``), measured before its
+    storyless parts were dropped; when not given it is measured on ``tree``.
 
     ``thorough`` runs the full cascade at once; otherwise it runs only when the quick extraction
     holds little of the page's text, after ``before_thorough`` has seen the quick extraction's
     lines (and had its chance to stop the page by raising: the cascade costs several times the
     quick extraction). trafilatura copies the tree it is given, so the caller's tree stays intact.
     """
-    visible = _visible_length(tree)
+    visible = visible_length(tree) if visible is None else visible
     text = "" if thorough else _quick_extract(tree, url, options)
     if not thorough and len(text) < UNDER_EXTRACTION_SHARE * visible:
         thorough = True
@@ -205,7 +208,7 @@ def _extract(tree: HtmlElement, url: str | None, options: CleanOptions, *, fast:
     return document.text if document is not None and document.text else ""
 
 
-def _visible_length(tree: HtmlElement) -> int:
+def visible_length(tree: HtmlElement) -> int:
     """Characters of text a reader could see on the page, whitespace collapsed: the body's text
     less its scripts and styles (measured so, in C, it costs a third of walking the text nodes)."""
     hidden = sum(len(" ".join("".join(element.itertext()).split())) + 1 for element in _HIDDEN(tree))
