@@ -2,10 +2,10 @@
 both call it (and any future source, such as a WARC reader, must too).
 
 Stages, each reading the one parsed tree: metadata (read-only), source link (read-only), chrome
-elements (prunes the tree), the publication date, the page's own article features and its visible
-text length (read from scripts, icons and asides), then what holds no story is dropped (scripts,
-styles, drawings, the head's metadata, asides and footers), body extraction, the article decision,
-chrome lines.
+elements (prunes the tree), the publication date and the page's own article features (both read
+scripts or icons), then what no reader sees is dropped (scripts, styles, drawings, the head's
+metadata), the visible text length is measured, asides and footers are dropped, body extraction,
+the article decision, chrome lines.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from cleaners.body.article_model import ArticleModel, PageShape, page_features, 
 from cleaners.body.chrome import ChromeRules, drop_chrome_lines, prune_chrome, standfirst_echo
 from cleaners.body.chunks import missing_chunks
 from cleaners.body.extract import extract_paragraphs, readability_paragraphs, visible_length
-from cleaners.body.storyless import drop_storyless
+from cleaners.body.storyless import drop_sides, drop_unseen
 from cleaners.errors import CleaningError, FailureKind
 from cleaners.metadata.date_check import declared_day_in_doubt, shown_day_wins
 from cleaners.metadata.declared import PageMetadata, extract_metadata
@@ -71,13 +71,14 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     shown = shown_dates(tree, heading) if read_shown_dates else ShownDates()
     byline = [] if people else unique_names(shown_byline(tree, heading))
     prune_chrome(tree, rules)
-    # htmldate reads dates out of the page's scripts too, the article decision reads marks such as
-    # a comment icon's class, and the extraction is measured against all the text a reader sees,
-    # so all three are settled before the parts that hold no story go.
+    # htmldate reads dates out of the page's scripts too and the article decision reads marks such
+    # as a comment icon's class, so both are settled before the scripts and drawings go; the
+    # extraction is measured against all the text a reader sees, asides and footers included.
     published, published_raw = _publication_date(tree, url, declared, shown)
     shape = None if options.any_page else page_shape(tree, declared, url)
+    drop_unseen(tree)
     visible = visible_length(tree)
-    drop_storyless(tree, visible)
+    drop_sides(tree, visible)
     shows = {"shows_date": bool(shown.published), "shows_byline": bool(byline)}
     kept, removed = _story_lines(tree, url, declared, rules, options, shape, shows, visible)
     body = "\n\n".join(kept)

@@ -8,7 +8,7 @@ from lxml import etree
 
 from cleaners import CleanOptions, clean_html
 from cleaners.body.extract import extract_paragraphs, visible_length
-from cleaners.body.storyless import drop_storyless
+from cleaners.body.storyless import drop_sides, drop_unseen
 from cleaners.read.parse import parse_html
 
 
@@ -23,7 +23,8 @@ def test_scripts_styles_and_drawings_go_and_the_text_after_them_stays():
         "<p><svg><title>Share icon</title><path d='M0'/></svg>Shared text.</p>"
         "<script type='application/ld+json'>{\"@type\": \"NewsArticle\"}</script>"
         "</body></html>")
-    drop_storyless(tree, visible_length(tree))
+    drop_unseen(tree)
+    drop_sides(tree, visible_length(tree))
     assert tree.xpath("//style | //svg | //script[not(@type='application/ld+json')]") == []
     assert tree.xpath("string(//p[1])") == "Before after the script."
     assert tree.xpath("string(//p[2])") == "Shared text."
@@ -49,7 +50,8 @@ def test_the_head_s_metadata_asides_and_footers_go_and_json_ld_stays():
         "<script type='application/ld+json'>{\"@type\": \"NewsArticle\"}</script></head><body>"
         "<article><p>The harbour reopens.</p><aside><p>Read more: ferries</p></aside>"
         "<p>Boats return on Monday.</p></article><footer><p>About us</p></footer></body></html>")
-    drop_storyless(tree, visible_length(tree))
+    drop_unseen(tree)
+    drop_sides(tree, visible_length(tree))
     assert [element.tag for element in tree.find("head")] == ["script"]
     assert tree.xpath("//aside | //footer") == []
     assert tree.xpath("//p/text()") == ["The harbour reopens.", "Boats return on Monday."]
@@ -63,8 +65,9 @@ def test_the_extraction_is_measured_against_the_text_an_aside_held():
                    for n in range(6))
     html = f"<html><body><article>{story}</article>{f'<aside>{rail}</aside>' * 5}</body></html>"
     tree = _tree(html)
+    drop_unseen(tree)
     visible = visible_length(tree)
-    drop_storyless(tree, visible)
+    drop_sides(tree, visible)
     _, thorough = extract_paragraphs(tree, "https://news.example/harbour", CleanOptions(), visible=visible)
     assert thorough
     _, thorough = extract_paragraphs(tree, "https://news.example/harbour", CleanOptions())
@@ -78,7 +81,8 @@ def test_an_aside_that_wraps_the_page_keeps_its_story():
     html = ("<html><head><title>Harbour</title></head><body><header><aside class='popup'>Newsletter"
             f"<div class='entry'><h1>Harbour reopens</h1>{story}</div></body></html>")
     tree = _tree(html)
-    drop_storyless(tree, visible_length(tree))
+    drop_unseen(tree)
+    drop_sides(tree, visible_length(tree))
     assert len(tree.xpath("//aside//p")) == 8
     article = clean_html(html, url="https://news.example/harbour", options=CleanOptions(any_page=True))
     assert "Paragraph 7 of the report" in article.articleBody

@@ -57,6 +57,7 @@ _MIN_PLACING_CHARS = 20
 _WORD = re.compile(r"\w+")
 _BODY_TEXT_LENGTH = etree.XPath("string-length(normalize-space(//body))")
 _HIDDEN = etree.XPath("//body//script | //body//style | //body//noscript")
+_NORMALIZED_LENGTH = etree.XPath("string-length(normalize-space(.))")
 
 
 class _FellBackToLooseParagraphs(Exception):
@@ -211,7 +212,7 @@ def _extract(tree: HtmlElement, url: str | None, options: CleanOptions, *, fast:
 def visible_length(tree: HtmlElement) -> int:
     """Characters of text a reader could see on the page, whitespace collapsed: the body's text
     less its scripts and styles (measured so, in C, it costs a third of walking the text nodes)."""
-    hidden = sum(len(" ".join("".join(element.itertext()).split())) + 1 for element in _HIDDEN(tree))
+    hidden = sum(int(_NORMALIZED_LENGTH(element)) + 1 for element in _HIDDEN(tree))
     return max(0, int(_BODY_TEXT_LENGTH(tree)) - hidden)
 
 

@@ -1,6 +1,7 @@
 """Elements that hold no story, dropped from the tree once the metadata, the publication date
-(htmldate reads dates in scripts and meta tags), the article decision's page features (an icon's
-class is one of them) and the page's visible text length have been read from it.
+(htmldate reads dates in scripts and meta tags) and the article decision's page features (an
+icon's class is one of them) have been read from it; asides and footers once the page's visible
+text length has been measured too (after the scripts go, when it costs least).
 
 - Scripts (other than JSON-LD, which the body extractor's rescue reads), styles and SVG
   drawings: no reader sees them.
@@ -27,9 +28,9 @@ _KEPT_SCRIPT_TYPE = "application/ld+json"
 _MAX_SIDE_SHARE = 0.4
 
 
-def drop_storyless(tree: HtmlElement, visible: int) -> None:
-    """Remove what holds no story (see the module's docstring), keeping the text after each;
-    ``visible`` is the page's visible text length (``extract.visible_length``)."""
+def drop_unseen(tree: HtmlElement) -> None:
+    """Remove what no reader sees: scripts (JSON-LD kept), styles, drawings and the head's
+    metadata, keeping the text after each."""
     unseen = [element for element in tree.iter(*_UNSEEN_TAGS)
               if element.tag != "script" or element.get("type") != _KEPT_SCRIPT_TYPE]
     head = tree.find("head")
@@ -37,6 +38,11 @@ def drop_storyless(tree: HtmlElement, visible: int) -> None:
         unseen += [element for element in head
                    if element.tag != "script" or element.get("type") != _KEPT_SCRIPT_TYPE]
     _drop(unseen)
+
+
+def drop_sides(tree: HtmlElement, visible: int) -> None:
+    """Remove asides and footers, keeping the text after each, unless one holds much of the page's
+    ``visible`` text (``extract.visible_length``, measured before)."""
     most = _MAX_SIDE_SHARE * visible
     _drop([element for element in tree.iter(*_SIDE_TAGS) if _text_length(element) <= most])
 
