@@ -24,8 +24,9 @@ from cleaners.normalize import collapse_whitespace
 _NON_WORD = re.compile(r"[\W_]+")
 _EDGE_PUNCTUATION = " -–—:|•·*»›"
 # An element that holds this share of the page's paragraph text is the story's container, never chrome,
-# whatever its class says ("post-share-wrapper" around a whole article happens).
-_MAX_CHROME_SHARE = 0.4
+# whatever its class or tag says ("post-share-wrapper" around a whole article happens, and so does an
+# unclosed <aside> around a whole page: see ``storyless``).
+STORY_CONTAINER_SHARE = 0.4
 # After a trailing "Related Articles" heading, lines this short are link titles.
 _MAX_LINK_TITLE_WORDS = 20
 # Every pattern is bounded in length; longer paragraphs are story text and skip the regex.
@@ -260,7 +261,7 @@ class _StoryGuard:
     page_text: int
 
     def holds_the_story(self, element: HtmlElement) -> bool:
-        least = self.page_text * _MAX_CHROME_SHARE
+        least = self.page_text * STORY_CONTAINER_SHARE
         # All of an element's text, measured in C, bounds its paragraph text: most chrome is short.
         return self.page_text > 0 and _all_text(element) > least and self.measure(element) > least
 
