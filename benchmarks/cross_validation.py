@@ -35,7 +35,6 @@ OTHERS = "wcxb-dev-other"
 
 def fold_models(examples: list[Example]) -> tuple[list[int], list[ArticleModel]]:
     """Each page's fold, and per fold the article model fitted without it."""
-    import numpy as np
     from sklearn.model_selection import GroupKFold
 
     fold_of = [0] * len(examples)
@@ -47,8 +46,7 @@ def fold_models(examples: list[Example]) -> tuple[list[int], list[ArticleModel]]
     for fold in range(FOLDS):
         fitting = [e for e, f in zip(examples, fold_of, strict=True) if f != fold and e.features is not None]
         threshold = _threshold(_out_of_fold(fitting, INNER_FOLDS), [e.label for e in fitting])
-        fitted = _fit(np.array([e.features for e in fitting]), np.array([e.label for e in fitting]))
-        models.append(ArticleModel.from_json(export(fitted, threshold, {}, {})))
+        models.append(ArticleModel.from_json(export(_fit(fitting), threshold, {}, {})))
     return fold_of, models
 
 

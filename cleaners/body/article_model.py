@@ -5,13 +5,16 @@ and docs; each still gives the extractor some text. Which is an article is told 
 built, not by what it says: what it declares (JSON-LD and OpenGraph types, a publication date, an
 author), how its text is shaped (words, paragraphs, their lengths, the share of the page's text the
 story holds, the share that is links), what else it holds (forms, prices, code, comment threads,
-repeated cards of links), and the shape of its URL (depth, a date, a slug). Never a site's name.
+repeated cards of links), the shape of its URL (depth, a date, a slug), and the words its markup
+is built from (class and id names: "comment", "reply", "cart", "single", "post"). Never a site's name.
 
 The model is a small gradient-boosted tree ensemble trained with scikit-learn by
 ``python -m benchmarks.train_article_model`` on the development pages, with the decision threshold
-chosen by cross-validation grouped by site; it ships as ``article_model.json`` (trees as arrays) and
-is evaluated here in plain Python, so the runtime needs no scikit-learn and the output is the same
-on every machine. Training data never goes in the package.
+chosen by cross-validation grouped by site. The markup words enter it as one feature, the score of
+a logistic regression over the words that at least three training sites use (fitted out of fold
+for the trees, so they learn how far to trust it). It ships as ``article_model.json`` (trees as
+arrays, word weights as a table) and is evaluated here in plain Python, so the runtime needs no
+scikit-learn and the output is the same on every machine. Training data never goes in the package.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ _SENTENCE_BREAK = re.compile(r"[.!?](?:\s|$)")
 _PERSON = re.compile(r"\b(?:(we|our|us|ours)|you|your|yours)\b")
 """Matched in lower-cased text; group 1 is set for the first person plural, not for the second person."""
 _DIGIT = re.compile(r"\d")
+_CLASS_NAMES = etree.XPath("//@class", smart_strings=False)
+_ID_NAMES = etree.XPath("//@id", smart_strings=False)
+_MARKUP_WORD = re.compile(r"[a-z]{3,}")
 
 PRODUCT_TYPES = {"product", "offer", "aggregateoffer", "productgroup", "individualproduct"}
 DISCUSSION_TYPES = {"discussionforumposting", "qapage", "question", "answer", "faqpage", "comment"}
@@ -85,6 +91,9 @@ FEATURE_NAMES = (
     "colon_end_share", "heading_line_share",
     *(f"path_{kind}" for kind in PATH_WORDS),
 )
+MARKUP_SCORE = "markup_score"
+MODEL_INPUTS = (*FEATURE_NAMES, MARKUP_SCORE)
+"""What the trees read: the features, then the markup words' score (see ``ArticleModel``)."""
 
 
 def _float32(value: float) -> float:
@@ -191,6 +200,12 @@ def _text_shape(paragraphs: list[str]) -> dict[str, float]:
     }
 
 
+def markup_words(tree: HtmlElement) -> frozenset[str]:
+    """The words the page's markup is named with: its class and id values, lower-cased, split at
+    anything but a letter, words of three letters or more. Each distinct value is read once."""
+    return frozenset(_MARKUP_WORD.findall(" ".join({*_CLASS_NAMES(tree), *_ID_NAMES(tree)}).lower()))
+
+
 def _path_words(path: str) -> dict[str, float]:
     words = set(_PATH_WORD.findall(path.lower()))
     return {f"path_{kind}": float(bool(words & vocabulary)) for kind, vocabulary in PATH_WORDS.items()}
@@ -205,6 +220,7 @@ class PageShape:
     values: dict[str, float]
     """The features that do not depend on the story's text, by name."""
     page_words: int
+    markup_words: frozenset[str]
 
 
 def page_shape(tree: HtmlElement, declared: PageMetadata, url: str | None) -> PageShape:
@@ -258,14 +274,21 @@ def page_shape(tree: HtmlElement, declared: PageMetadata, url: str | None) -> Pa
         "declares_image": float(bool(declared.mainImage)),
         **_path_words(path),
     }
-    return PageShape(values, page_words)
+    return PageShape(values, page_words, markup_words(tree))
+
+
+@attrs.frozen
+class ArticleFeatures:
+    """What the decision reads: the features in ``FEATURE_NAMES`` order, and the markup's words."""
+
+    values: tuple[float, ...]
+    markup_words: frozenset[str] = frozenset()
 
 
 def page_features(shape: PageShape, paragraphs: list[str], *, shows_date: bool = False,
-                  shows_byline: bool = False) -> tuple[float, ...]:
-    """The features, in ``FEATURE_NAMES`` order, of a page (``page_shape``) and the story text read
-    from it. ``shows_date`` and ``shows_byline``: the page shows a date or a byline it does not
-    declare."""
+                  shows_byline: bool = False) -> ArticleFeatures:
+    """The features of a page (``page_shape``) and the story text read from it. ``shows_date`` and
+    ``shows_byline``: the page shows a date or a byline it does not declare."""
     counts = sorted(len(p.split()) for p in paragraphs) or [0]
     words = sum(counts)
     values = {
@@ -280,19 +303,21 @@ def page_features(shape: PageShape, paragraphs: list[str], *, shows_date: bool =
         "shows_byline": float(shows_byline),
         **_text_shape(paragraphs),
     }
-    return tuple(values[name] for name in FEATURE_NAMES)
+    return ArticleFeatures(tuple(values[name] for name in FEATURE_NAMES), shape.markup_words)
 
 
 class ArticleDecider(Protocol):
     threshold: float
 
-    def score(self, features: tuple[float, ...]) -> float: ...
+    def score(self, features: ArticleFeatures) -> float: ...
 
 
 @attrs.frozen
 class ArticleModel:
     """Trees fitted on raw scores (scikit-learn's gradient boosting with a zero start): the article
-    probability is the logistic of ``learning_rate`` times the sum of the trees' leaf values."""
+    probability is the logistic of ``learning_rate`` times the sum of the trees' leaf values. The
+    trees read ``MODEL_INPUTS``: the features, then the markup score, a logistic regression's
+    decision value (``markup_intercept`` plus the weights of the page's markup words)."""
 
     feature_names: tuple[str, ...]
     learning_rate: float
@@ -300,14 +325,18 @@ class ArticleModel:
     """Each tree: feature index per node (-2 at a leaf), threshold, left child, right child, value."""
     threshold: float
     """The probability at and above which a page is an article."""
+    markup_weights: dict[str, float] = attrs.field(factory=dict, hash=False)
+    markup_intercept: float = 0.0
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ArticleModel:
-        if tuple(data["feature_names"]) != FEATURE_NAMES:
+        if tuple(data["feature_names"]) != MODEL_INPUTS:
             raise ValueError("the article model was trained on other features; retrain it")
         trees = tuple((tuple(t["feature"]), tuple(t["threshold"]), tuple(t["left"]), tuple(t["right"]),
                        tuple(t["value"])) for t in data["trees"])
-        return cls(tuple(data["feature_names"]), float(data["learning_rate"]), trees, float(data["threshold"]))
+        markup = data["markup"]
+        return cls(tuple(data["feature_names"]), float(data["learning_rate"]), trees, float(data["threshold"]),
+                   {word: float(weight) for word, weight in markup["weights"].items()}, float(markup["intercept"]))
 
     @staticmethod
     @functools.cache
@@ -316,8 +345,14 @@ class ArticleModel:
         text = resources.files("cleaners.body").joinpath("article_model.json").read_text("utf-8")
         return ArticleModel.from_json(json.loads(text))
 
-    def raw_score(self, features: tuple[float, ...]) -> float:
-        features = tuple(_float32(value) for value in features)  # scikit-learn's trees compare in float32
+    def markup_score(self, words: frozenset[str]) -> float:
+        """The markup words' decision value; summed exactly, so the order of the words cannot move it."""
+        weights = self.markup_weights
+        return self.markup_intercept + math.fsum(weights[word] for word in words if word in weights)
+
+    def raw_score(self, inputs: tuple[float, ...]) -> float:
+        """The trees' sum over ``MODEL_INPUTS`` values, times the learning rate."""
+        features = tuple(_float32(value) for value in inputs)  # scikit-learn's trees compare in float32
         total = 0.0
         for feature, threshold, left, right, value in self.trees:
             node = 0
@@ -326,7 +361,7 @@ class ArticleModel:
             total += value[node]
         return self.learning_rate * total
 
-    def score(self, features: tuple[float, ...]) -> float:
+    def score(self, features: ArticleFeatures) -> float:
         """The probability that the page is an article."""
-        raw = self.raw_score(features)
+        raw = self.raw_score((*features.values, self.markup_score(features.markup_words)))
         return 1.0 / (1.0 + math.exp(-raw)) if raw > -700 else 0.0
