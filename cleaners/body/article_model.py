@@ -202,7 +202,8 @@ def _text_shape(paragraphs: list[str]) -> dict[str, float]:
 
 def markup_words(tree: HtmlElement) -> frozenset[str]:
     """The words the page's markup is named with: its class and id values, lower-cased, split at
-    anything but a letter, words of three letters or more. Each distinct value is read once."""
+    anything but the letters a to z (class names are ASCII in practice), words of three letters or
+    more. Each distinct value is read once."""
     return frozenset(_MARKUP_WORD.findall(" ".join({*_CLASS_NAMES(tree), *_ID_NAMES(tree)}).lower()))
 
 
