@@ -97,7 +97,7 @@ def load_examples(data_dir: Path) -> list[Example]:
                 clean(page, CleanOptions(article_decider=recorder, time_limit=None))
             kind = "article" if set_name != "wcxb-dev-other" else str(row.get("pageType") or "other")
             seen = recorder.features
-            examples.append(Example(set_name, row["id"], _site(row["url"]), kind, seen and seen.values,
+            examples.append(Example(set_name, row["id"], _site(row["url"]), kind, seen.values if seen else None,
                                     seen.markup_words if seen else frozenset()))
         print(f"read {set_name}: {len(rows)} pages", file=sys.stderr)
     return examples
