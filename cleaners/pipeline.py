@@ -122,10 +122,10 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
 
     A page that does not read as an article with the first reading that finds text is declined, not
     read again another way; on the development pages that rescued no article and kept 17 of the
-    647 pages that are not, at five times an article's CPU. Where the quick extraction holds
-    little of the page's text the slower cascade reads the page again, so the quick reading is
-    judged first, and the cascade runs only for a page that reads as an article with it (and its
-    reading is judged too)."""
+    647 pages that are not, at five times an article's CPU. A slower reading (trafilatura's
+    cascade where the quick extraction holds little of the page's text, readability's second
+    opinion where it holds a small part) runs only for a page that reads as an article with the
+    reading before it, and its own reading is judged too."""
     def as_story(paragraphs: list[str]) -> tuple[list[str], list[str]]:
         before, after = missing_chunks(tree, paragraphs)
         paragraphs = [*before, *paragraphs, *after]
@@ -143,11 +143,11 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
                 f"the page does not read as an article (article score {score:.3f}, under {threshold:.3f}: "
                 "see its declared type, text shape and links)"))
 
-    def judge_quick_reading(paragraphs: list[str]) -> None:
+    def judge_before_slower(paragraphs: list[str]) -> None:
         if kept := as_story(paragraphs)[0]:
             judge(kept)
 
-    for paragraphs in _candidates(tree, url, options, visible, None if options.any_page else judge_quick_reading):
+    for paragraphs in _candidates(tree, url, options, visible, None if options.any_page else judge_before_slower):
         kept, removed = as_story(paragraphs)
         if kept:
             judge(kept)
@@ -156,16 +156,17 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
 
 
 def _candidates(tree: HtmlElement, url: str | None, options: CleanOptions, visible: int,
-                before_thorough: Callable[[list[str]], None] | None) -> Iterator[list[str]]:
+                before_slower: Callable[[list[str]], None] | None) -> Iterator[list[str]]:
     """Readings of the story, each tried only when the ones before found no text: the quick
-    extraction (which runs the thorough one itself when it holds little of the page's text, after
-    ``before_thorough`` has seen it), the thorough one if it has not run, and last readability's,
-    which scores the page another way."""
-    paragraphs, thorough_ran = extract_paragraphs(tree, url, options, visible=visible,
-                                                  before_thorough=before_thorough)
+    extraction (which runs the thorough one itself when it holds little of the page's text, and
+    readability's second opinion when it holds a small part, each after ``before_slower`` has seen
+    the lines so far), the thorough one if it has not run, and last readability's, which scores
+    the page another way."""
+    paragraphs, thorough_ran = extract_paragraphs(tree, url, options, visible=visible, before_slower=before_slower)
     yield paragraphs
     if not thorough_ran:
-        paragraphs, _ = extract_paragraphs(tree, url, options, visible=visible, thorough=True)
+        paragraphs, _ = extract_paragraphs(tree, url, options, visible=visible, thorough=True,
+                                           before_slower=before_slower)
         yield paragraphs
     if not paragraphs:
         yield readability_paragraphs(tree)

@@ -1,11 +1,12 @@
-"""Body extraction: readability's reading split at blocks, never inside a paragraph; the quick
-reading shown to the caller before the slow cascade."""
+"""Body extraction: readability's reading split at blocks, never inside a paragraph; the reading so
+far shown to the caller before each slower one (the cascade, readability's second opinion)."""
 
 from __future__ import annotations
 
 import lxml.html
 import pytest
 
+from cleaners.body import extract as extract_module
 from cleaners.body.extract import extract_paragraphs, readability_paragraphs
 from cleaners.options import CleanOptions
 
@@ -56,11 +57,44 @@ def test_the_quick_reading_is_shown_before_the_cascade_and_can_stop_the_page():
 
     tree = lxml.html.document_fromstring(html)
     with pytest.raises(_Declined):
-        extract_paragraphs(tree, "https://news.example/topics/", CleanOptions(), before_thorough=decline)
+        extract_paragraphs(tree, "https://news.example/topics/", CleanOptions(), before_slower=decline)
     assert shown and STORY in shown[0]
     lines, thorough = extract_paragraphs(tree, "https://news.example/topics/", CleanOptions(),
-                                         before_thorough=shown.append)
+                                         before_slower=shown.append)
     assert thorough and len(shown) == 2 and lines
+
+
+def test_the_reading_before_readability_s_second_opinion_is_shown_and_can_stop_the_page(
+        monkeypatch: pytest.MonkeyPatch):
+    """When the quick extraction holds a small part of the page's text (15-30%), the caller sees its
+    lines before readability (several times slower) gives its second opinion, and a decision raised
+    there ends the page before readability runs."""
+    rail = "".join(f"<li><a href='/topic/{n}'>Topic page number {n} with a long enough title</a></li>"
+                   for n in range(40))
+    story = "".join(f"<p>{STORY} Part {n}.</p>" for n in range(3))
+    html = (f"<html><body><ul class='menu'>{rail}</ul><div class='content'>{story}</div>"
+            f"<ul class='more'>{rail}</ul></body></html>")
+    readings: list[int] = []
+    real_reading = extract_module.readability_paragraphs
+
+    def counted_reading(tree: lxml.html.HtmlElement) -> list[str]:
+        readings.append(1)
+        return real_reading(tree)
+
+    monkeypatch.setattr(extract_module, "readability_paragraphs", counted_reading)
+    shown: list[list[str]] = []
+
+    def decline(lines: list[str]) -> None:
+        shown.append(lines)
+        raise _Declined
+
+    tree = lxml.html.document_fromstring(html)
+    with pytest.raises(_Declined):
+        extract_paragraphs(tree, "https://news.example/harbour", CleanOptions(), before_slower=decline)
+    assert readings == [] and f"{STORY} Part 2." in shown[0]
+    lines, thorough = extract_paragraphs(tree, "https://news.example/harbour", CleanOptions(),
+                                         before_slower=shown.append)
+    assert readings == [1] and not thorough and len(shown) == 2 and f"{STORY} Part 0." in lines
 
 
 LOOSE_PAGE = ("<html><body><div><div><h2>Harbour works</h2>"

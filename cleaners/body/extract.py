@@ -100,7 +100,7 @@ _MAIN_EXTRACTOR_LOG.addFilter(_LOOSE_PARAGRAPHS)
 
 def extract_paragraphs(tree: HtmlElement, url: str | None, options: CleanOptions, *,
                        visible: int | None = None, thorough: bool = False,
-                       before_thorough: Callable[[list[str]], None] | None = None) -> tuple[list[str], bool]:
+                       before_slower: Callable[[list[str]], None] | None = None) -> tuple[list[str], bool]:
     """Main-content paragraphs in page order (empty when the page has no article text), and
     whether trafilatura's full cascade gave them.
 
@@ -108,21 +108,24 @@ def extract_paragraphs(tree: HtmlElement, url: str | None, options: CleanOptions
     storyless parts were dropped; when not given it is measured on ``tree``.
 
     ``thorough`` runs the full cascade at once; otherwise it runs only when the quick extraction
-    holds little of the page's text, after ``before_thorough`` has seen the quick extraction's
-    lines (and had its chance to stop the page by raising: the cascade costs several times the
-    quick extraction). trafilatura copies the tree it is given, so the caller's tree stays intact.
+    holds little of the page's text. Before each slower reading (the cascade, readability's second
+    opinion) ``before_slower`` sees the lines read so far and has its chance to stop the page by
+    raising: each costs several times the quick extraction. trafilatura copies the tree it is
+    given, so the caller's tree stays intact.
     """
     visible = visible_length(tree) if visible is None else visible
     text = "" if thorough else _quick_extract(tree, url, options)
     if not thorough and len(text) < UNDER_EXTRACTION_SHARE * visible:
         thorough = True
-        if before_thorough is not None:
-            before_thorough(_lines(text))
+        if before_slower is not None:
+            before_slower(_lines(text))
     if thorough:
         text = _extract(tree, url, options, fast=False)
     lines = _lines(text)
     low, high = SECOND_OPINION_SHARES
     if low * visible <= len(text) < high * visible:
+        if before_slower is not None:
+            before_slower(lines)
         lines = _fuller_reading(tree, lines)
     return lines, thorough
 
