@@ -208,13 +208,13 @@ def _strings(table: dict[str, Any], key: str, origin: str) -> list[str]:
     return values
 
 
-_PARAGRAPH_TEXTS = etree.XPath(".//p//text()")
+_PARAGRAPH_TEXTS = etree.XPath(".//p//text()", smart_strings=False)
 
 
 def _paragraph_text(element: HtmlElement) -> int:
     """Characters of paragraph text inside an element: the measure of how much story it holds
     (script, style and navigation text do not count)."""
-    return sum(len(text) for text in _PARAGRAPH_TEXTS(element))
+    return sum(map(len, _PARAGRAPH_TEXTS(element)))
 
 
 def _all_text(element: HtmlElement) -> int:

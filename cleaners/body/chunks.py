@@ -22,7 +22,7 @@ _ANCHOR_CHARS = 60
 _PARAGRAPHS_STARTING = etree.XPath("//body//p[starts-with(normalize-space(.), $prefix)]")
 _SAME_CONTAINER = etree.XPath("//*[name() = $tag][@class = $classes]")
 _BLOCKS = etree.XPath(".//p | .//h2 | .//h3 | .//h4 | .//blockquote")
-_LINKED_TEXT = etree.XPath(".//a//text()")
+_LINKED_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 _WORDS = re.compile(r"\w+")
 _MAX_COMMON_ANCESTOR_LEVELS = 3
 # A chunk is story text when it holds a few real paragraphs with few links in them.
