@@ -137,7 +137,9 @@ class SiteBoilerplatePipeline:
         if not isinstance(item, ArticleRecord):
             return item
         self.learner.observe(item)
-        return self.learner.apply(item)
+        # The learner, being pure cleaning code, returns a plain dict when it drops lines; the later
+        # pipelines and the outcome log know articles by their type, so the record keeps it.
+        return ArticleRecord(self.learner.apply(item))
 
     def close_spider(self) -> None:
         if self.path:

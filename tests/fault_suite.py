@@ -279,6 +279,14 @@ CASES: tuple[FaultCase, ...] = (
               expectation=f"Months linking to the months either side, forever: with max_depth={CALENDAR_DEPTH} "
                           f"the crawl stops after the {len(_calendar_paths())} months within 3 links of the "
                           "start, each recorded (not-article).", notes=_calendar_notes),
+    FaultCase(name="learned-boilerplate", fault="calendar-trap",
+              arguments={"urls": "{base}" + _calendar_paths(0)[0], "follow": "true",
+                         "max_depth": str(CALENDAR_DEPTH)},
+              settings={"ARTICLE_THRESHOLD": "0"}, urls=_calendar_paths(), fetched_accounted=True,
+              expectation="The same months, kept as articles (ARTICLE_THRESHOLD=0): lines they share are "
+                          "learned as the site's boilerplate and dropped from the later ones, and every "
+                          "month still gets its outcome line (article, or duplicate of one collected).",
+              notes=_calendar_notes),
 )
 
 
