@@ -164,6 +164,9 @@ def _calendar_paths(depth: int = CALENDAR_DEPTH) -> tuple[str, ...]:
     return tuple(paths)
 
 
+_CALENDAR_CRAWL = {"urls": "{base}" + _calendar_paths(0)[0], "follow": "true", "max_depth": str(CALENDAR_DEPTH)}
+
+
 def _calendar_notes(run: CaseRun) -> list[str]:
     fetched = {path for _, path in run.site.requests if path.startswith("/calendar/")}
     beyond = sorted(fetched - set(_calendar_paths()))
@@ -273,15 +276,13 @@ CASES: tuple[FaultCase, ...] = (
                           "children, and have an outcome line for every child it fetched (including those in "
                           "flight when it stopped).", notes=_big_index_notes),
     FaultCase(name="calendar-trap", fault="calendar-trap",
-              arguments={"urls": "{base}" + _calendar_paths(0)[0], "follow": "true",
-                         "max_depth": str(CALENDAR_DEPTH)},
+              arguments=_CALENDAR_CRAWL,
               urls=_calendar_paths(), fetched_accounted=True,
               expectation=f"Months linking to the months either side, forever: with max_depth={CALENDAR_DEPTH} "
                           f"the crawl stops after the {len(_calendar_paths())} months within 3 links of the "
                           "start, each recorded (not-article).", notes=_calendar_notes),
     FaultCase(name="learned-boilerplate", fault="calendar-trap",
-              arguments={"urls": "{base}" + _calendar_paths(0)[0], "follow": "true",
-                         "max_depth": str(CALENDAR_DEPTH)},
+              arguments=_CALENDAR_CRAWL,
               settings={"ARTICLE_THRESHOLD": "0"}, urls=_calendar_paths(), fetched_accounted=True,
               expectation="The same months, kept as articles (ARTICLE_THRESHOLD=0): lines they share are "
                           "learned as the site's boilerplate and dropped from the later ones, and every "

@@ -3,6 +3,8 @@ far shown to the caller before each slower one (the cascade, readability's secon
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import lxml.html
 import pytest
 
@@ -42,22 +44,31 @@ class _Declined(Exception):
     pass
 
 
-def test_the_quick_reading_is_shown_before_the_cascade_and_can_stop_the_page():
-    """When the quick extraction holds little of the page's text, the caller sees its lines before
-    the cascade (several times slower) runs, and a decision raised there ends the page."""
+def _page_between_rails(story: str, links: int) -> lxml.html.HtmlElement:
+    """``story`` in a content block between two rails of ``links`` topic links each: the more
+    links, the smaller the story's share of the page's text."""
     rail = "".join(f"<li><a href='/topic/{n}'>Topic page number {n} with a long enough title</a></li>"
-                   for n in range(150))
-    html = (f"<html><body><ul class='menu'>{rail}</ul><div class='content'><p>{STORY}</p></div>"
-            f"<ul class='more'>{rail}</ul></body></html>")
-    shown: list[list[str]] = []
+                   for n in range(links))
+    return lxml.html.document_fromstring(
+        f"<html><body><ul class='menu'>{rail}</ul><div class='content'>{story}</div>"
+        f"<ul class='more'>{rail}</ul></body></html>")
 
+
+def _declining(shown: list[list[str]]) -> Callable[[list[str]], None]:
+    """A ``before_slower`` that notes the lines it was shown, then stops the page."""
     def decline(lines: list[str]) -> None:
         shown.append(lines)
         raise _Declined
+    return decline
 
-    tree = lxml.html.document_fromstring(html)
+
+def test_the_quick_reading_is_shown_before_the_cascade_and_can_stop_the_page():
+    """When the quick extraction holds little of the page's text, the caller sees its lines before
+    the cascade (several times slower) runs, and a decision raised there ends the page."""
+    tree = _page_between_rails(f"<p>{STORY}</p>", links=150)
+    shown: list[list[str]] = []
     with pytest.raises(_Declined):
-        extract_paragraphs(tree, "https://news.example/topics/", CleanOptions(), before_slower=decline)
+        extract_paragraphs(tree, "https://news.example/topics/", CleanOptions(), before_slower=_declining(shown))
     assert shown and STORY in shown[0]
     lines, thorough = extract_paragraphs(tree, "https://news.example/topics/", CleanOptions(),
                                          before_slower=shown.append)
@@ -69,11 +80,7 @@ def test_the_reading_before_readability_s_second_opinion_is_shown_and_can_stop_t
     """When the quick extraction holds a small part of the page's text (15-30%), the caller sees its
     lines before readability (several times slower) gives its second opinion, and a decision raised
     there ends the page before readability runs."""
-    rail = "".join(f"<li><a href='/topic/{n}'>Topic page number {n} with a long enough title</a></li>"
-                   for n in range(40))
-    story = "".join(f"<p>{STORY} Part {n}.</p>" for n in range(3))
-    html = (f"<html><body><ul class='menu'>{rail}</ul><div class='content'>{story}</div>"
-            f"<ul class='more'>{rail}</ul></body></html>")
+    tree = _page_between_rails("".join(f"<p>{STORY} Part {n}.</p>" for n in range(3)), links=40)
     readings: list[int] = []
     real_reading = extract_module.readability_paragraphs
 
@@ -83,14 +90,8 @@ def test_the_reading_before_readability_s_second_opinion_is_shown_and_can_stop_t
 
     monkeypatch.setattr(extract_module, "readability_paragraphs", counted_reading)
     shown: list[list[str]] = []
-
-    def decline(lines: list[str]) -> None:
-        shown.append(lines)
-        raise _Declined
-
-    tree = lxml.html.document_fromstring(html)
     with pytest.raises(_Declined):
-        extract_paragraphs(tree, "https://news.example/harbour", CleanOptions(), before_slower=decline)
+        extract_paragraphs(tree, "https://news.example/harbour", CleanOptions(), before_slower=_declining(shown))
     assert readings == [] and f"{STORY} Part 2." in shown[0]
     lines, thorough = extract_paragraphs(tree, "https://news.example/harbour", CleanOptions(),
                                          before_slower=shown.append)
