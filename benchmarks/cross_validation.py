@@ -3,7 +3,7 @@
 The development pages are pooled (``aeb`` and ``wcxb-dev`` articles, ``wcxb-dev-other`` pages that
 are not) and cut into 5 folds grouped by site, so no site is in both the fitting and the scoring
 folds. For each fold, the fitted part of the cleaner (the article model, with its threshold chosen
-by an inner grouped run, as ``benchmarks.train_article_model`` does) is fitted on the other folds,
+by repeated inner grouped runs, as ``benchmarks.train_article_model`` does) is fitted on the other folds,
 and the cleaner with that model scores the fold's pages: body figures on its articles, and article
 detection on all of them. The peers fit nothing, so they are scored as they are, on the same pages.
 """
@@ -22,10 +22,10 @@ from benchmarks.train_article_model import (
     INNER_FOLDS,
     Example,
     _fit,
-    _out_of_fold,
-    _threshold,
+    choose_threshold,
     export,
     load_examples,
+    repeated_out_of_fold,
 )
 from cleaners import CleanOptions
 from cleaners.body.article_model import ArticleModel
@@ -45,7 +45,7 @@ def fold_models(examples: list[Example]) -> tuple[list[int], list[ArticleModel]]
     models = []
     for fold in range(FOLDS):
         fitting = [e for e, f in zip(examples, fold_of, strict=True) if f != fold and e.features is not None]
-        threshold = _threshold(_out_of_fold(fitting, INNER_FOLDS), [e.label for e in fitting])
+        threshold = choose_threshold(fitting, repeated_out_of_fold(fitting, INNER_FOLDS))
         models.append(ArticleModel.from_json(export(_fit(fitting), threshold, {}, {})))
     return fold_of, models
 

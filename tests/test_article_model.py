@@ -12,7 +12,7 @@ import lxml.html
 import numpy as np
 import pytest
 
-from benchmarks.train_article_model import Example, _fit, export
+from benchmarks.train_article_model import Example, _fit, choose_threshold, export
 from cleaners import CleaningError, CleanOptions, clean_html
 from cleaners.body.article_model import FEATURE_NAMES, MODEL_INPUTS, ArticleFeatures, ArticleModel, markup_words
 from tests.crawling import ROOT
@@ -42,6 +42,22 @@ def test_the_exported_model_scores_exactly_as_scikit_learn():
     assert model.markup_score(frozenset({"comment", "theme1"})) == model.markup_intercept + weights["comment"]
     assert weights["comment"] > 0 > weights["entry"]
     assert sum(model.score(ArticleFeatures(e.features)) != g for e, g in zip(examples, got, strict=True)) > 10
+
+
+def test_the_threshold_keeps_99_percent_of_the_articles_over_every_run_pooled():
+    """Two runs' held-out scores: each run alone would put its 1% quantile elsewhere (0.003 and
+    0.3); the pooled choice keeps 99% of all the runs' article scores and is the highest that does,
+    and the non-articles' scores do not move it."""
+    examples = [Example("set", str(n), f"site{n % 20}.example", "article" if n < 200 else "listing", (0.0,))
+                for n in range(300)]
+    first = [0.5] * 200 + [0.01] * 100
+    second = [0.5] * 200 + [0.9] * 100
+    first[:3], second[:4] = [0.001, 0.002, 0.003], [0.1, 0.2, 0.3, 0.4]
+    threshold = choose_threshold(examples, [first, second])
+    pooled = first[:200] + second[:200]
+    assert sum(score >= threshold for score in pooled) >= 0.99 * len(pooled)
+    assert sum(score >= min(s for s in pooled if s > threshold) for score in pooled) < 0.99 * len(pooled)
+    assert threshold == 0.2
 
 
 def test_markup_words_are_the_words_of_class_and_id_names():
