@@ -4,8 +4,8 @@ both call it (and any future source, such as a WARC reader, must too).
 Stages, each reading the one parsed tree: metadata (read-only), source link (read-only), chrome
 elements (prunes the tree), the publication date and the page's own article features (both read
 scripts or icons), then what no reader sees is dropped (scripts, styles, drawings, the head's
-metadata), the visible text length is measured, asides and footers are dropped, body extraction,
-the article decision, chrome lines.
+metadata), the visible text length is measured, asides, footers and navigation are dropped, body
+extraction, the article decision, chrome lines.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _clean_tree(page: Page, tree: HtmlElement, encoding: str, options: CleanOpti
     prune_chrome(tree, rules)
     # htmldate reads dates out of the page's scripts too and the article decision reads marks such
     # as a comment icon's class, so both are settled before the scripts and drawings go; the
-    # extraction is measured against all the text a reader sees, asides and footers included.
+    # extraction is measured against all the text a reader sees, asides, footers and navigation included.
     published, published_raw = _publication_date(tree, url, declared, shown)
     shape = None if options.any_page else page_shape(tree, declared, url)
     drop_unseen(tree)

@@ -1,6 +1,6 @@
-"""What holds no story (scripts, styles, SVG drawings, the head's metadata, asides and footers)
-leaves the tree once the metadata is read; the story stays, and so does what later stages read
-(JSON-LD, the date htmldate finds in a script, the page's visible text length)."""
+"""What holds no story (scripts, styles, SVG drawings, the head's metadata, asides, footers and
+navigation) leaves the tree once the metadata is read; the story stays, and so does what later
+stages read (JSON-LD, the date htmldate finds in a script, the page's visible text length)."""
 
 from __future__ import annotations
 
@@ -43,17 +43,18 @@ def test_a_date_only_a_script_holds_is_still_found():
     assert "window.page" not in article.articleBody
 
 
-def test_the_head_s_metadata_asides_and_footers_go_and_json_ld_stays():
+def test_the_head_s_metadata_asides_footers_and_navigation_go_and_json_ld_stays():
     tree = _tree(
         "<html><head><title>Harbour</title><meta name='description' content='About the harbour'>"
         "<link rel='canonical' href='https://news.example/harbour'>"
         "<script type='application/ld+json'>{\"@type\": \"NewsArticle\"}</script></head><body>"
+        "<nav><ul><li><a href='/'>Home</a></li><li><a href='/ports'>Ports</a></li></ul></nav>"
         "<article><p>The harbour reopens.</p><aside><p>Read more: ferries</p></aside>"
         "<p>Boats return on Monday.</p></article><footer><p>About us</p></footer></body></html>")
     drop_unseen(tree)
     drop_sides(tree, visible_length(tree))
     assert [element.tag for element in tree.find("head")] == ["script"]
-    assert tree.xpath("//aside | //footer") == []
+    assert tree.xpath("//aside | //footer | //nav") == []
     assert tree.xpath("//p/text()") == ["The harbour reopens.", "Boats return on Monday."]
 
 
@@ -84,5 +85,19 @@ def test_an_aside_that_wraps_the_page_keeps_its_story():
     drop_unseen(tree)
     drop_sides(tree, visible_length(tree))
     assert len(tree.xpath("//aside//p")) == 8
+    article = clean_html(html, url="https://news.example/harbour", options=CleanOptions(any_page=True))
+    assert "Paragraph 7 of the report" in article.articleBody
+
+
+def test_a_navigation_block_that_wraps_the_story_keeps_it():
+    """An unclosed <nav> swallows the rest of the page: it holds the story, so it stays."""
+    story = "".join(f"<p>Paragraph {n} of the report says what the council decided about the harbour and why "
+                    "the ferries will return next month.</p>" for n in range(8))
+    html = ("<html><head><title>Harbour</title></head><body><nav class='menu'><a href='/'>Home</a>"
+            f"<div class='entry'><h1>Harbour reopens</h1>{story}</div></body></html>")
+    tree = _tree(html)
+    drop_unseen(tree)
+    drop_sides(tree, visible_length(tree))
+    assert len(tree.xpath("//nav//p")) == 8
     article = clean_html(html, url="https://news.example/harbour", options=CleanOptions(any_page=True))
     assert "Paragraph 7 of the report" in article.articleBody
