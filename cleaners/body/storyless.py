@@ -1,7 +1,7 @@
 """Elements that hold no story, dropped from the tree once the metadata, the publication date
 (htmldate reads dates in scripts and meta tags) and the article decision's page features (an
-icon's class is one of them) have been read from it; asides and footers once the page's visible
-text length has been measured too (after the scripts go, when it costs least).
+icon's class is one of them) have been read from it; asides, footers and navigation once the
+page's visible text length has been measured too (after the scripts go, when it costs least).
 
 - Scripts (other than JSON-LD, which the body extractor's rescue reads), styles and SVG
   drawings: no reader sees them.
