@@ -7,7 +7,7 @@ of the first reading that has text); a page with no text at all is declined befo
 
 Judged by 5-fold cross-validation grouped by site (no site in both the fitting and the scoring
 folds), with the decision threshold chosen inside each fitting part by repeated inner grouped
-4-fold runs (the lowest threshold that keeps ``KEEP_TARGET`` of its articles over all the runs'
+4-fold runs (the highest threshold that keeps ``KEEP_TARGET`` of its articles over all the runs'
 held-out scores: see ``choose_threshold``), so the held-out figures price the threshold's choice
 too. The markup words' logistic regression is stacked under the trees the same way: the trees
 are fitted on its scores out of an inner grouped 4-fold run, so they learn how far it holds on
@@ -172,8 +172,8 @@ def _fit(examples: Sequence[Example]) -> FittedModel:
 
 
 def choose_threshold(examples: Sequence[Example], runs: list[list[float]]) -> float:
-    """The threshold that keeps ``KEEP_TARGET`` of the articles over the held-out scores of every
-    run of ``repeated_out_of_fold``, pooled. One run's quantile rests on the ten or so
+    """The highest threshold that keeps ``KEEP_TARGET`` of the articles over the held-out scores of
+    every run of ``repeated_out_of_fold``, pooled. One run's quantile rests on the ten or so
     lowest-scoring articles and on which sites happened to share a fold: from one run to the next
     it moved between 0.02 and 0.05."""
     labels = [e.label for e in examples]
