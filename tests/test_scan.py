@@ -30,3 +30,10 @@ def test_classes_are_searched_inside_the_body_only():
     tree = lxml.html.document_fromstring(PAGE)
     found = list(body_elements_with_class(tree, re.compile("byline|author", re.IGNORECASE)))
     assert [element.tag for element in found] == ["div", "span"]
+
+
+def test_a_page_without_the_words_anywhere_yields_nothing_and_one_with_them_in_a_tail_yields_the_tail():
+    quiet = lxml.html.document_fromstring("<html><body><p>Story text.</p><div>More <b>bold</b></div></body></html>")
+    assert list(body_texts_matching(quiet, re.compile("ritten by"))) == []
+    tail = lxml.html.document_fromstring("<html><body><p>Story <b>text</b> written by Ann Lee</p></body></html>")
+    assert [str(node) for node in body_texts_matching(tail, re.compile("ritten by"))] == [" written by Ann Lee"]

@@ -22,6 +22,9 @@ from lxml.html import HtmlElement
 from cleaners.normalize import collapse_whitespace
 
 _NON_WORD = re.compile(r"[\W_]+")
+# The same for ASCII text, one byte at a time in C: letters lower-cased, digits kept, all else a space.
+_ASCII_WORD_BYTES = bytes(
+    byte + 32 if 65 <= byte <= 90 else byte if 97 <= byte <= 122 or 48 <= byte <= 57 else 32 for byte in range(256))
 _EDGE_PUNCTUATION = " -–—:|•·*»›"
 # An element that holds this share of the page's paragraph text is the story's container, never chrome,
 # whatever its class or tag says ("post-share-wrapper" around a whole article happens, and so does an
@@ -34,7 +37,12 @@ _MAX_PATTERN_LINE = 300
 
 
 def normalise_line(text: str) -> str:
-    """Casefold and reduce every run of non-word characters to one space."""
+    """Casefold and reduce every run of non-word characters to one space.
+
+    Every line of every body goes through here; the regex costs twice the byte table on the
+    three lines in four that are plain ASCII."""
+    if text.isascii():
+        return " ".join(text.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split())
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
