@@ -197,3 +197,24 @@ def test_main_prints_a_row_per_extractor(capsys: pytest.CaptureFixture[str], tmp
     assert figures["extractors"]["trafilatura"]["speed_ratio_vs_trafilatura"] == 1.0
     assert figures["extractors"]["newsclean"]["sets"]["aeb"]["pages"] == 2
     assert len(figures["pages"]["wcxb-dev"]["newsclean"]) == 2
+
+
+# --- the cross-validated table ------------------------------------------------------------
+
+
+def test_the_cross_validated_table_prices_declined_articles_at_zero_and_also_shows_the_kept_ones_alone() -> None:
+    """Two articles per set, one declined: the word F1 averages 0.9 and 0 (0.45), the F1 where kept
+    is the kept page's 0.9, and detection counts one article declined in four and one other page in two."""
+    from benchmarks.cross_validation import render
+
+    kept, declined = WordScore(precision=0.9, recall=0.9, f1=0.9), WordScore(precision=0.0, recall=0.0, f1=0.0)
+    shingles = scoring.shingle_score([PageShingleScore(precision=0.9, recall=0.9)])
+    per_set = {"word": scoring.word_score([kept, declined]), "word_kept": scoring.word_score([kept]),
+               "shingle": shingles, "pages": 2, "declined": 1}
+    table = render({"newsclean": {"aeb": per_set, "wcxb-dev": per_set, "others": {"pages": 2, "declined": 1}}})
+    header, _, row = table.splitlines()[:3]
+    cells = dict(zip(header.strip("| ").split(" | "), row.strip("| ").split(" | "), strict=True))
+    assert cells["aeb word F1"] == cells["wcxb-dev word F1"] == "0.450"
+    assert cells["aeb word F1 where kept"] == cells["wcxb-dev word F1 where kept"] == "0.900"
+    assert cells["articles kept"] == "0.500"
+    assert cells["non-articles declined"] == "0.500"
