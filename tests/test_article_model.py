@@ -14,7 +14,14 @@ import pytest
 
 from benchmarks.train_article_model import Example, _fit, choose_threshold, export
 from cleaners import CleaningError, CleanOptions, clean_html
-from cleaners.body.article_model import FEATURE_NAMES, MODEL_INPUTS, ArticleFeatures, ArticleModel, markup_words
+from cleaners.body.article_model import (
+    FEATURE_NAMES,
+    MODEL_INPUTS,
+    ArticleFeatures,
+    ArticleModel,
+    _text_shape,
+    markup_words,
+)
 from tests.crawling import ROOT
 from tests.sites.small import article_page
 
@@ -143,3 +150,15 @@ def test_any_page_on_the_command_line(tmp_path):
     taken = subprocess.run([*command, "--any-page"], cwd=ROOT, capture_output=True, text=True, timeout=120,
                            check=False)
     assert taken.returncode == 0 and "A short teaser about story 3" in json.loads(taken.stdout)["articleBody"]
+
+
+def test_the_text_shape_counts_whole_person_words_and_lines_that_end_a_sentence():
+    """"ours", "us" and "We" are the first person plural, "Your" and "you" the second; "trousers"
+    and "yourself" are neither. Four lines of six end a sentence, one of them inside quotes."""
+    lines = ["We met them.", "Your view", "He said “yes.”", "Q: what?", "ours, you, us!", "trousers yourself"]
+    shape = _text_shape(lines)
+    words = len(" ".join(lines).split())
+    assert words == 15
+    assert shape["first_person_plural_rate"] == pytest.approx(100 * 3 / words)
+    assert shape["second_person_rate"] == pytest.approx(100 * 2 / words)
+    assert shape["sentence_end_share"] == pytest.approx(4 / 6)
