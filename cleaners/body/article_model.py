@@ -40,7 +40,8 @@ _HIDDEN_BODY_TEXT = etree.XPath("//body//script/text() | //body//style/text()", 
 _LINK_TEXT = etree.XPath("//body//a//text()", smart_strings=False)
 _JSONLD = etree.XPath("//script[@type='application/ld+json']/text()", smart_strings=False)
 _TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
-_PRICE = re.compile(r"(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|EUR|USD|GBP|zł|kr)\b)")
+# (The lookahead, which both branches imply, lets the search skip in C every position no price starts at.)
+_PRICE = re.compile(r"(?=[$€£¥₹\d])(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|EUR|USD|GBP|zł|kr)\b)")
 _CURRENCY_MARKS = ("$", "€", "£", "¥", "₹", "EUR", "USD", "GBP", "zł", "kr")
 """Every price ``_PRICE`` finds holds one of these; text without any is searched no further."""
 _DATE_IN_PATH = re.compile(r"/(?:19|20)\d\d(?:[/-]\d\d?)")
