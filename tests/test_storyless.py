@@ -4,6 +4,7 @@ stages read (JSON-LD, the date htmldate finds in a script, the page's visible te
 
 from __future__ import annotations
 
+import pytest
 from lxml import etree
 
 from cleaners import CleanOptions, clean_html
@@ -75,29 +76,18 @@ def test_the_extraction_is_measured_against_the_text_an_aside_held():
     assert not thorough
 
 
-def test_an_aside_that_wraps_the_page_keeps_its_story():
-    """An unclosed <aside> in a page's header swallows the rest of the page: it holds the story."""
+@pytest.mark.parametrize("opening", ["<header><aside class='popup'>Newsletter",
+                                     "<nav class='menu'><a href='/'>Home</a>"])
+def test_an_aside_or_navigation_block_that_wraps_the_page_keeps_its_story(opening):
+    """An unclosed <aside> in a page's header, or an unclosed <nav>, swallows the rest of the page:
+    it holds the story, so it stays."""
     story = "".join(f"<p>Paragraph {n} of the report says what the council decided about the harbour and why "
                     "the ferries will return next month.</p>" for n in range(8))
-    html = ("<html><head><title>Harbour</title></head><body><header><aside class='popup'>Newsletter"
+    html = (f"<html><head><title>Harbour</title></head><body>{opening}"
             f"<div class='entry'><h1>Harbour reopens</h1>{story}</div></body></html>")
     tree = _tree(html)
     drop_unseen(tree)
     drop_sides(tree, visible_length(tree))
-    assert len(tree.xpath("//aside//p")) == 8
-    article = clean_html(html, url="https://news.example/harbour", options=CleanOptions(any_page=True))
-    assert "Paragraph 7 of the report" in article.articleBody
-
-
-def test_a_navigation_block_that_wraps_the_story_keeps_it():
-    """An unclosed <nav> swallows the rest of the page: it holds the story, so it stays."""
-    story = "".join(f"<p>Paragraph {n} of the report says what the council decided about the harbour and why "
-                    "the ferries will return next month.</p>" for n in range(8))
-    html = ("<html><head><title>Harbour</title></head><body><nav class='menu'><a href='/'>Home</a>"
-            f"<div class='entry'><h1>Harbour reopens</h1>{story}</div></body></html>")
-    tree = _tree(html)
-    drop_unseen(tree)
-    drop_sides(tree, visible_length(tree))
-    assert len(tree.xpath("//nav//p")) == 8
+    assert len(tree.xpath("//aside//p | //nav//p")) == 8
     article = clean_html(html, url="https://news.example/harbour", options=CleanOptions(any_page=True))
     assert "Paragraph 7 of the report" in article.articleBody

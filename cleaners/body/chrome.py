@@ -23,8 +23,7 @@ from cleaners.normalize import collapse_whitespace
 
 _NON_WORD = re.compile(r"[\W_]+")
 # The same for ASCII text, one byte at a time in C: letters lower-cased, digits kept, all else a space.
-_ASCII_WORD_BYTES = bytes(
-    byte + 32 if 65 <= byte <= 90 else byte if 97 <= byte <= 122 or 48 <= byte <= 57 else 32 for byte in range(256))
+_ASCII_WORD_BYTES = bytes(ord(c.lower()) if c.isascii() and c.isalnum() else ord(" ") for c in map(chr, range(256)))
 _EDGE_PUNCTUATION = " -–—:|•·*»›"
 # An element that holds this share of the page's paragraph text is the story's container, never chrome,
 # whatever its class or tag says ("post-share-wrapper" around a whole article happens, and so does an
