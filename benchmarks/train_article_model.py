@@ -1,7 +1,10 @@
 """Train the article-or-not model and judge it by cross-validation grouped by site:
 ``python -m benchmarks.train_article_model [--write]``.
 
-Pages: ``aeb`` and ``wcxb-dev`` are articles, ``wcxb-dev-other`` is not. Each page goes through
+Pages: ``aeb`` and ``wcxb-dev`` are articles, ``wcxb-dev-other`` is not; for the news model
+(``--model news``) the articles are ``aeb``'s news stories alone, and the ``wcxb-dev`` pages (blog
+posts, guides, reviews, service pages written as prose) are left out of its fitting and reported
+apart. Each page goes through
 the shipped cleaner up to its decision (the same code path: a recording decider takes the features
 of the first reading that has text); a page with no text at all is declined before any model.
 
@@ -14,8 +17,8 @@ are fitted on its scores out of an inner grouped 4-fold run, so they learn how f
 sites it has not seen, and it counts only words that ``MARKUP_MIN_SITES`` sites of the fitting
 part use (a word of one site's theme is not a rule). The shipped model is then fitted on every
 page, its threshold chosen the same way over all pages with repeated 5-fold runs. ``--write``
-writes it to ``cleaners/body/article_model.json`` with its seed, library versions and figures;
-without it the command reports, and says whether it reproduces the shipped file.
+writes it to its file in ``cleaners/body/`` (``MODEL_FILES``) with its seed, library versions and
+figures; without it the command reports, and says whether it reproduces the shipped file.
 
 Needs scikit-learn (``pip install -e '.[train]'``); the runtime does not.
 """
@@ -38,13 +41,15 @@ import attrs
 
 from benchmarks.quality import PROJECT_ROOT, default_data_dir, read_html
 from cleaners import CleanOptions, Page, clean
-from cleaners.body.article_model import MODEL_INPUTS, ArticleFeatures
+from cleaners.body.article_model import DEFAULT_MODEL, MODEL_FILES, MODEL_INPUTS, ArticleFeatures
 from cleaners.errors import CleaningError
 
 SEED = 20261203
 KEEP_TARGET = 0.99
 FOLDS, INNER_FOLDS = 5, 4
-MODEL_FILE = PROJECT_ROOT / "cleaners" / "body" / "article_model.json"
+MODEL_DIR = PROJECT_ROOT / "cleaners" / "body"
+ARTICLE_SETS = {"general": ("aeb", "wcxb-dev"), "news": ("aeb",)}
+"""The sets whose pages each model is fitted to keep (see ``article_model.MODEL_FILES``)."""
 PARAMETERS = {"n_estimators": 300, "max_depth": 3, "learning_rate": 0.05, "subsample": 0.8,
               "min_samples_leaf": 5, "init": "zero", "random_state": SEED}
 MARKUP_PARAMETERS = {"C": 0.05, "max_iter": 3000}
@@ -250,7 +255,20 @@ def operating_points(examples: list[Example], usable: list[Example], runs: list[
     return points
 
 
-def export(model: FittedModel, threshold: float, figures: dict[str, Any], counts: dict[str, int]) -> dict[str, Any]:
+def kept_elsewhere(model: FittedModel, threshold: float, left_out: list[Example]) -> dict[str, float]:
+    """The share of each left-out set's articles (the ``wcxb-dev`` pages, for the news model) the
+    fitted model keeps: pages of sites it was not fitted on, bar the rare site with pages in both."""
+    shares: dict[str, float] = {}
+    for set_name in sorted({e.set_name for e in left_out}):
+        pages = [e for e in left_out if e.set_name == set_name]
+        usable = [e for e in pages if e.features is not None]
+        kept = sum(p >= threshold for p in model.probabilities(usable)) if usable else 0
+        shares[set_name] = round(float(kept) / len(pages), 3)
+    return shares
+
+
+def export(model: FittedModel, threshold: float, figures: dict[str, Any], counts: dict[str, int],
+           kind: str = DEFAULT_MODEL) -> dict[str, Any]:
     import numpy as np
     import sklearn
 
@@ -265,7 +283,9 @@ def export(model: FittedModel, threshold: float, figures: dict[str, Any], counts
     return {"feature_names": list(MODEL_INPUTS), "learning_rate": PARAMETERS["learning_rate"],
             "threshold": threshold, "trees": trees,
             "markup": {"intercept": float(markup.regression.intercept_[0]), "weights": weights},
-            "training": {"command": "python -m benchmarks.train_article_model --write", "seed": SEED,
+            "training": {"command": "python -m benchmarks.train_article_model"
+                                    + ("" if kind == DEFAULT_MODEL else f" --model {kind}") + " --write",
+                         "articles": list(ARTICLE_SETS[kind]), "seed": SEED,
                          "parameters": {k: v for k, v in PARAMETERS.items() if k != "random_state"},
                          "markup_parameters": {**MARKUP_PARAMETERS, "min_sites": MARKUP_MIN_SITES},
                          "pages": counts, "scikit_learn": sklearn.__version__, "numpy": np.__version__,
@@ -275,27 +295,33 @@ def export(model: FittedModel, threshold: float, figures: dict[str, Any], counts
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.train_article_model",
                                      description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=sorted(ARTICLE_SETS), default=DEFAULT_MODEL,
+                        help="general (aeb and wcxb-dev as articles, the default) or news (aeb alone)")
     parser.add_argument("--write", action="store_true",
-                        help=f"write the model to {MODEL_FILE.relative_to(PROJECT_ROOT)}")
+                        help=f"write the model to its file in {MODEL_DIR.relative_to(PROJECT_ROOT)}/")
     parser.add_argument("--data", type=Path, default=None, help="the benchmarks folder (default ../shared/benchmarks)")
     args = parser.parse_args(argv)
     started = time.monotonic()
-    examples = load_examples(args.data or default_data_dir())
+    loaded = load_examples(args.data or default_data_dir())
+    examples = [e for e in loaded if not e.label or e.set_name in ARTICLE_SETS[args.model]]
     figures = cross_validate(examples)
     usable = [e for e in examples if e.features is not None]
     runs = repeated_out_of_fold(usable, FOLDS)
     threshold = choose_threshold(usable, runs)
     figures["operating_points"] = operating_points(examples, usable, runs)
     model = _fit(usable)
+    if left_out := [e for e in loaded if e.label and e.set_name not in ARTICLE_SETS[args.model]]:
+        figures["left_out_articles_kept"] = kept_elsewhere(model, threshold, left_out)
     counts = dict(Counter(e.kind if not e.label else e.set_name for e in examples))
-    exported = export(model, threshold, figures, counts)
+    exported = export(model, threshold, figures, counts, args.model)
     print(report(figures, threshold, time.monotonic() - started))
     text = json.dumps(exported, indent=None, separators=(",", ":")) + "\n"
+    model_file = MODEL_DIR / MODEL_FILES[args.model]
     if args.write:
-        MODEL_FILE.write_text(text, encoding="utf-8")
-        print(f"written: {MODEL_FILE}")
-    elif MODEL_FILE.exists():
-        shipped = json.loads(MODEL_FILE.read_text("utf-8"))
+        model_file.write_text(text, encoding="utf-8")
+        print(f"written: {model_file}")
+    elif model_file.exists():
+        shipped = json.loads(model_file.read_text("utf-8"))
         same = all(shipped.get(part) == exported[part] for part in ("trees", "markup", "threshold"))
         print("reproduces the shipped model" if same else "differs from the shipped model (--write to replace it)")
     target = figures["articles_kept"] >= KEEP_TARGET and figures["non_articles_declined"] >= 0.92
@@ -309,11 +335,15 @@ def report(figures: dict[str, Any], threshold: float, seconds: float) -> str:
     lines += ["", f"articles kept: {figures['articles_kept']:.3f} (target >= {KEEP_TARGET}); non-articles declined: "
               f"{figures['non_articles_declined']:.3f} (target >= 0.92)",
               f"fold thresholds: {', '.join(f'{t:.3f}' for t in figures['thresholds'])}; shipped threshold: "
-              f"{threshold:.3f}; {seconds:.0f} s", "",
-              "| ARTICLE_THRESHOLD (out-of-fold scores) | aeb kept | wcxb-dev kept | non-articles declined |",
-              "|---:|---:|---:|---:|"]
-    lines += [f"| {p['threshold']:g} | {p['aeb_kept']:.3f} | {p['wcxb-dev_kept']:.3f} | "
-              f"{1 - p['non-articles_kept']:.3f} |" for p in figures["operating_points"]]
+              f"{threshold:.3f}; {seconds:.0f} s", ""]
+    sets = sorted(key.removesuffix("_kept") for key in figures["operating_points"][0]
+                  if key.endswith("_kept") and key != "non-articles_kept")
+    lines += ["| ARTICLE_THRESHOLD (out-of-fold scores) | " + " | ".join(f"{name} kept" for name in sets)
+              + " | non-articles declined |", "|---:|" + "---:|" * (len(sets) + 1)]
+    lines += [f"| {p['threshold']:g} | " + " | ".join(f"{p[name + '_kept']:.3f}" for name in sets)
+              + f" | {1 - p['non-articles_kept']:.3f} |" for p in figures["operating_points"]]
+    for name, share in figures.get("left_out_articles_kept", {}).items():
+        lines.append(f"\nleft out of the fitting: {name} articles kept at the shipped threshold {share:.3f}")
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
+from cleaners.body.article_model import DEFAULT_MODEL, MODEL_FILES
 from cleaners.body.boilerplate import BoilerplateLearner
 from cleaners.body.chrome import RulesError
 from cleaners.options import (
@@ -55,9 +56,13 @@ def build_parser(prog: str = "python -m cleaners") -> argparse.ArgumentParser:
     parser.add_argument("--url", help="the page's URL, for a single input (default: its canonical or og:url)")
     parser.add_argument("--any-page", action="store_true",
                         help="take the main text of any page: no article-or-not decision (no not-article records)")
+    parser.add_argument("--article-model", choices=sorted(MODEL_FILES), default=DEFAULT_MODEL,
+                        help="which pages count as articles: general (news stories, blog posts, guides, reviews; "
+                        "the default) or news (news stories only: declines far more section fronts, shops and "
+                        "service pages, and the guides and reviews too)")
     parser.add_argument("--article-threshold", type=_probability, metavar="SCORE",
                         help="the article score a page needs, 0 to 1 (default: the model's own, which keeps 0.99 of "
-                        "articles); higher declines more non-article pages and loses more articles")
+                        "its articles); higher declines more non-article pages and loses more articles")
     parser.add_argument("--no-site-boilerplate", action="store_true",
                         help="do not learn lines repeated across a site's pages (learning holds the next "
                         f"{BOILERPLATE_LOOKAHEAD:,} records before writing one; without it records stream out "
@@ -203,7 +208,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m cleaners") -> int
         options = CleanOptions.with_rules_files(args.rules, max_bytes=args.max_bytes,
                                                 time_limit=args.time_limit or None,
                                                 memory_limit_mb=args.memory_limit or None,
-                                                any_page=args.any_page, article_threshold=args.article_threshold)
+                                                any_page=args.any_page, article_model=args.article_model,
+                                                article_threshold=args.article_threshold)
     except (InputNotFound, RulesError) as error:
         parser.error(str(error))
     if not paths:

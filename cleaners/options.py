@@ -6,7 +6,7 @@ from pathlib import Path
 
 import attrs
 
-from cleaners.body.article_model import ArticleDecider
+from cleaners.body.article_model import DEFAULT_MODEL, MODEL_FILES, ArticleDecider
 from cleaners.body.chrome import ChromeRules
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
@@ -38,8 +38,11 @@ class CleanOptions:
     """Address space of each worker process, in MiB (None: no limit; never applied in-process)."""
     any_page: bool = False
     """Take the main text of any page: no article-or-not decision."""
+    article_model: str = attrs.field(default=DEFAULT_MODEL, validator=attrs.validators.in_(MODEL_FILES))
+    """Which shipped model decides article or not: ``general`` (articles of every kind) or ``news``
+    (news stories only; see ``article_model.MODEL_FILES``)."""
     article_decider: ArticleDecider | None = attrs.field(default=None, eq=False)
-    """Decides article or not from the page's features (None: the shipped model)."""
+    """Decides article or not from the page's features (None: the shipped ``article_model``)."""
     article_threshold: float | None = attrs.field(default=None, validator=attrs.validators.optional(
         [attrs.validators.ge(0.0), attrs.validators.le(1.0)]))
     """The article score a page needs (None: the model's own, chosen to keep 0.99 of articles);

@@ -135,7 +135,7 @@ def _story_lines(tree: HtmlElement, url: str | None, declared: PageMetadata, rul
     def judge(kept: list[str]) -> None:
         if shape is None:
             return
-        decider = options.article_decider or ArticleModel.shipped()
+        decider = options.article_decider or ArticleModel.shipped(options.article_model)
         threshold = decider.threshold if options.article_threshold is None else options.article_threshold
         score = decider.score(page_features(shape, kept, **shows))
         if score < threshold:

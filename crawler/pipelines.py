@@ -22,6 +22,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from cleaners import ChromeRules, CleanOptions
+from cleaners.body.article_model import DEFAULT_MODEL
 from cleaners.body.boilerplate import BoilerplateLearner
 from cleaners.options import DEFAULT_MAX_BYTES
 from cleaners.run.worker import clean_to_record, init_worker
@@ -45,6 +46,7 @@ def _options(crawler: Crawler) -> CleanOptions:
         max_bytes=settings.getint("DOWNLOAD_MAXSIZE") or DEFAULT_MAX_BYTES,
         time_limit=settings.getfloat("CLEANER_TIME_LIMIT") or None,
         memory_limit_mb=settings.getint("CLEANER_MEMORY_LIMIT_MB") or None,
+        article_model=settings.get("ARTICLE_MODEL") or DEFAULT_MODEL,
         article_threshold=None if settings.get("ARTICLE_THRESHOLD") is None else settings.getfloat("ARTICLE_THRESHOLD"),
     )
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from scrapy.settings import BaseSettings
 from vcr.record_mode import RecordMode
 
+from cleaners.body.article_model import MODEL_FILES
 from cleaners.body.chrome import ChromeRules, RulesError
 from cleaners.options import article_score
 from crawler.cluster.filters import request_filter
@@ -39,6 +40,8 @@ def check_crawl(spider_name: str, arguments: Mapping[str, Any], settings: BaseSe
             raise UsageProblem(f"CLEANER_RULES: {error}") from error
     if settings.get("ARTICLE_THRESHOLD") is not None:
         _check_threshold(settings.get("ARTICLE_THRESHOLD"))
+    if (model := settings.get("ARTICLE_MODEL")) and model not in MODEL_FILES:
+        raise UsageProblem(f"ARTICLE_MODEL {model!r} is not one of {', '.join(sorted(MODEL_FILES))}")
     mode = str(settings.get("VCR_RECORD_MODE") or "none").lower()
     if settings.get("VCR_CASSETTE") and mode not in {m.value for m in RecordMode}:
         raise UsageProblem(f"VCR_RECORD_MODE {mode!r} is not one of {', '.join(m.value for m in RecordMode)}")

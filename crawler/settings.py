@@ -71,8 +71,12 @@ CLEANER_TIME_LIMIT = 30
 CLEANER_MEMORY_LIMIT_MB = 2048
 # Chrome-rules TOML files added to the built-in rules for every page of the crawl.
 CLEANER_RULES: list[str] = []
+# Which pages count as articles: "general" (news stories, blog posts, guides, reviews) or "news"
+# (news stories only: for a crawl of news sites that follows links, it declines far more section
+# fronts, tag pages, shops and service pages for the same share of stories kept).
+ARTICLE_MODEL = "general"
 # The article score (0 to 1) a page needs to be written as an article; None: the article model's
-# own threshold, which keeps 0.99 of articles. Higher declines more section, product and service
+# own threshold, which keeps 0.99 of its articles. Higher declines more section, product and service
 # pages and loses more articles: the operating points are in docs/cleaning.md.
 ARTICLE_THRESHOLD: float | None = None
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES, fixture_body
+from tests.conftest import FIXTURES, fixture_body, fixture_page_info
 
 SEED = FIXTURES / "seed-plain" / "input.html"
 
@@ -117,6 +117,20 @@ def test_misspelled_rules_key_is_a_usage_error(tmp_path):
     result = run_cli(str(SEED), "--rules", str(rules))
     assert result.returncode == 2
     assert "unknown key(s) ['pattern'] in [lines]" in result.stderr
+
+
+def test_the_news_model_declines_a_guide_the_default_keeps_and_an_unknown_one_is_refused(tmp_path):
+    guide = tmp_path / "guide.html"
+    guide.write_bytes(fixture_body("wcxb-4252"))
+    url = fixture_page_info("wcxb-4252")["url"]
+    kept = run_cli(str(guide), "--url", url, "--jobs", "1")
+    assert kept.returncode == 0, kept.stderr
+    assert "accounting" in json.loads(kept.stdout)["articleBody"]
+    news = run_cli(str(guide), "--url", url, "--jobs", "1", "--article-model", "news")
+    assert json.loads(news.stdout)["error"]["kind"] == "not-article"
+    refused = run_cli(str(guide), "--article-model", "blog")
+    assert refused.returncode == 2
+    assert "argument --article-model: invalid choice: 'blog' (choose from 'general', 'news')" in refused.stderr
 
 
 def test_article_threshold_declines_what_the_default_keeps_and_a_bad_one_is_refused():

@@ -12,6 +12,7 @@ import pytest
 
 from cleaners import clean_html
 from crawler.outcomes import Outcome
+from tests.conftest import fixture_body
 from tests.crawling import run_crawl
 from tests.sites.server import Site, serving
 from tests.sites.small import ARTICLES, fill_small_site
@@ -196,7 +197,20 @@ def test_article_threshold_setting_declines_what_the_default_keeps(small_site, t
     assert [a["url"] for a in default.articles] == [f"{base}/news/3.html"]
 
 
-@pytest.mark.parametrize("problem", ["rules", "sites-rules", "output", "replay-mode", "threshold"])
+def test_article_model_setting_news_declines_a_guide_the_default_keeps(small_site, tmp_path):
+    """The same blog guide served on the test site: written as an article by default, declined by
+    the news model, which a crawl of news sites sets with ``ARTICLE_MODEL=news``."""
+    site, base = small_site
+    path = "/blog/what-accounting-software-do-successful-freelancers-use"
+    site.add(path, fixture_body("wcxb-4252"))
+    news = run_crawl(tmp_path, {"urls": f"{base}{path}"}, settings={"ARTICLE_MODEL": "news"})
+    assert news.returncode == 0, news.log[-2000:]
+    assert news.articles == [] and news.outcome_of(path) == ["not-article"]
+    default = run_crawl(tmp_path, {"urls": f"{base}{path}"})
+    assert [a["url"] for a in default.articles] == [f"{base}{path}"]
+
+
+@pytest.mark.parametrize("problem", ["rules", "sites-rules", "output", "replay-mode", "threshold", "model"])
 def test_usage_errors_exit_2_naming_what_is_wrong(tmp_path, problem):
     rules = tmp_path / "rules.toml"
     rules.write_text("[elements]\ntoken = ['promo']\n")
@@ -208,13 +222,14 @@ def test_usage_errors_exit_2_naming_what_is_wrong(tmp_path, problem):
     settings = {"rules": {"CLEANER_RULES": str(rules)},
                 "output": {"OUTCOMES_FILE": str(blocker / "outcomes.jsonl")},
                 "replay-mode": {"VCR_CASSETTE": "c.yaml", "VCR_RECORD_MODE": "sometimes"},
-                "threshold": {"ARTICLE_THRESHOLD": "1.5"}}.get(problem, {})
+                "threshold": {"ARTICLE_THRESHOLD": "1.5"}, "model": {"ARTICLE_MODEL": "blog"}}.get(problem, {})
     result = run_crawl(tmp_path, arguments, settings=settings)
     assert result.returncode == 2, result.log[-2000:]
     named = {"rules": "unknown key(s) ['token'] in [elements]", "sites-rules": "unknown key(s) ['token']",
              "output": f"OUTCOMES_FILE {blocker / 'outcomes.jsonl'} cannot be written",
              "replay-mode": "VCR_RECORD_MODE 'sometimes' is not one of",
-             "threshold": "ARTICLE_THRESHOLD '1.5' is not an article score between 0 and 1"}[problem]
+             "threshold": "ARTICLE_THRESHOLD '1.5' is not an article score between 0 and 1",
+             "model": "ARTICLE_MODEL 'blog' is not one of general, news"}[problem]
     assert named in result.log
     assert "Traceback" not in result.log
 

@@ -96,6 +96,13 @@ FEATURE_NAMES = (
 MARKUP_SCORE = "markup_score"
 MODEL_INPUTS = (*FEATURE_NAMES, MARKUP_SCORE)
 """What the trees read: the features, then the markup words' score (see ``ArticleModel``)."""
+MODEL_FILES = {"general": "article_model.json", "news": "news_model.json"}
+"""The shipped models, by what they call an article. ``general``: articles of every kind (news
+stories, blog posts, guides, reviews), trained with ``aeb`` and ``wcxb-dev`` as articles. ``news``:
+news stories, trained with ``aeb`` alone; a news crawl that follows links meets section fronts,
+tag pages, shops and service pages, and this one declines far more of them for the same share of
+news stories kept, at the cost of the guides and product reviews the general one keeps."""
+DEFAULT_MODEL = "general"
 
 
 def _float32(value: float) -> float:
@@ -310,6 +317,12 @@ def page_features(shape: PageShape, paragraphs: list[str], *, shows_date: bool =
     return ArticleFeatures(tuple(values[name] for name in FEATURE_NAMES), shape.markup_words)
 
 
+@functools.cache
+def _load_shipped(kind: str) -> ArticleModel:
+    text = resources.files("cleaners.body").joinpath(MODEL_FILES[kind]).read_text("utf-8")
+    return ArticleModel.from_json(json.loads(text))
+
+
 class ArticleDecider(Protocol):
     threshold: float
 
@@ -343,11 +356,9 @@ class ArticleModel:
                    {word: float(weight) for word, weight in markup["weights"].items()}, float(markup["intercept"]))
 
     @staticmethod
-    @functools.cache
-    def shipped() -> ArticleModel:
-        """The model in the package, loaded once per process."""
-        text = resources.files("cleaners.body").joinpath("article_model.json").read_text("utf-8")
-        return ArticleModel.from_json(json.loads(text))
+    def shipped(kind: str = DEFAULT_MODEL) -> ArticleModel:
+        """The model of that kind in the package (see ``MODEL_FILES``), loaded once per process."""
+        return _load_shipped(kind)
 
     def markup_score(self, words: frozenset[str]) -> float:
         """The markup words' decision value; summed exactly, so the order of the words cannot move it."""
