@@ -15,6 +15,8 @@ a logistic regression over the words that at least three training sites use (fit
 for the trees, so they learn how far to trust it). It ships as ``article_model.json`` (trees as
 arrays, word weights as a table) and is evaluated here in plain Python, so the runtime needs no
 scikit-learn and the output is the same on every machine. Training data never goes in the package.
+A second model, fitted the same way to news stories alone, ships as ``news_model.json`` for news
+crawls (see ``MODEL_FILES``).
 """
 
 from __future__ import annotations
