@@ -6,6 +6,11 @@ folds. For each fold, the fitted part of the cleaner (the article model, with it
 by repeated inner grouped runs, as ``benchmarks.train_article_model`` does) is fitted on the other folds,
 and the cleaner with that model scores the fold's pages: body figures on its articles, and article
 detection on all of them. The peers fit nothing, so they are scored as they are, on the same pages.
+
+``--article-model news`` fits each fold's model as ``train_article_model --model news`` does, with
+``aeb``'s news stories alone as the articles, on the same folds: the ``wcxb-dev`` pages are still
+cleaned and scored, so the table shows what a news crawl gives up on them, while "articles kept"
+counts the news stories the model is fitted to keep.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from benchmarks import scoring
 from benchmarks.extractors import EXTRACTORS, Extractor, newsclean_with
 from benchmarks.quality import SETS, load_truth, read_html, run_page, timed_extract
 from benchmarks.train_article_model import (
+    ARTICLE_SETS,
     FOLDS,
     INNER_FOLDS,
     Example,
@@ -28,13 +34,14 @@ from benchmarks.train_article_model import (
     repeated_out_of_fold,
 )
 from cleaners import CleanOptions
-from cleaners.body.article_model import ArticleModel
+from cleaners.body.article_model import DEFAULT_MODEL, ArticleModel
 
 OTHERS = "wcxb-dev-other"
 
 
-def fold_models(examples: list[Example]) -> tuple[list[int], list[ArticleModel]]:
-    """Each page's fold, and per fold the article model fitted without it."""
+def fold_models(examples: list[Example], kind: str = DEFAULT_MODEL) -> tuple[list[int], list[ArticleModel]]:
+    """Each page's fold, and per fold the article model of this kind fitted without it. The folds are
+    cut over every page, whatever the kind, so both kinds are judged on the same site splits."""
     from sklearn.model_selection import GroupKFold
 
     fold_of = [0] * len(examples)
@@ -44,15 +51,16 @@ def fold_models(examples: list[Example]) -> tuple[list[int], list[ArticleModel]]
             fold_of[index] = fold
     models = []
     for fold in range(FOLDS):
-        fitting = [e for e, f in zip(examples, fold_of, strict=True) if f != fold and e.features is not None]
+        fitting = [e for e, f in zip(examples, fold_of, strict=True)
+                   if f != fold and e.features is not None and (not e.label or e.set_name in ARTICLE_SETS[kind])]
         threshold = choose_threshold(fitting, repeated_out_of_fold(fitting, INNER_FOLDS))
         models.append(ArticleModel.from_json(export(_fit(fitting), threshold, {}, {})))
     return fold_of, models
 
 
-def cross_validated(data_dir: Path, extractors: Sequence[Extractor]) -> dict[str, Any]:
+def cross_validated(data_dir: Path, extractors: Sequence[Extractor], kind: str = DEFAULT_MODEL) -> dict[str, Any]:
     examples = load_examples(data_dir)
-    fold_of, models = fold_models(examples)
+    fold_of, models = fold_models(examples, kind)
     where = {(e.set_name, e.page_id): i for i, e in enumerate(examples)}
     cleaners_by_fold = [Extractor("newsclean", newsclean_with(CleanOptions(article_decider=m, time_limit=None)))
                         for m in models]
@@ -84,10 +92,11 @@ def cross_validated(data_dir: Path, extractors: Sequence[Extractor]) -> dict[str
     return results
 
 
-def render(results: dict[str, Any]) -> str:
+def render(results: dict[str, Any], kind: str = DEFAULT_MODEL) -> str:
     """The table: word and shingle figures over every article (a declined one scores nothing), word F1
     over the articles the extractor kept (what its body text is worth where it gives one), and
-    article detection."""
+    article detection, counting as articles the sets the article model of this kind is fitted to keep."""
+    article_sets = ARTICLE_SETS[kind]
     header = ["extractor", *(f"{s} word {m}" for s in SETS for m in ("P", "R", "F1")),
               *(f"{s} shingle F1" for s in SETS), *(f"{s} word F1 where kept" for s in SETS),
               "articles kept", "non-articles declined"]
@@ -97,17 +106,17 @@ def render(results: dict[str, Any]) -> str:
         cells += [f"{getattr(row[s]['word'], m):.3f}" for s in SETS for m in ("precision", "recall", "f1")]
         cells += [f"{row[s]['shingle'].f1:.3f}" for s in SETS]
         cells += [f"{row[s]['word_kept'].f1:.3f}" for s in SETS]
-        kept = 1 - sum(row[s]["declined"] for s in SETS) / sum(row[s]["pages"] for s in SETS)
+        kept = 1 - sum(row[s]["declined"] for s in article_sets) / sum(row[s]["pages"] for s in article_sets)
         cells += [f"{kept:.3f}", f"{row['others']['declined'] / row['others']['pages']:.3f}"]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "newsclean's figures are cross-validated: 5 folds grouped by site over the pooled development "
-              "pages, each fold cleaned with the article model fitted without it. The peers fit nothing. "
-              "'articles kept' counts both article sets' pages; an extractor that returns no text "
+              f"pages, each fold cleaned with the {kind} article model fitted without it. The peers fit nothing. "
+              f"'articles kept' counts the pages of {' and '.join(article_sets)}; an extractor that returns no text "
               "declines the page, which scores nothing in the word and shingle columns and is left out "
               "of 'word F1 where kept'."]
     return "\n".join(lines)
 
 
-def main(data_dir: Path, extractor_names: Sequence[str]) -> int:
-    print(render(cross_validated(data_dir, [EXTRACTORS[name] for name in extractor_names])))
+def main(data_dir: Path, extractor_names: Sequence[str], kind: str = DEFAULT_MODEL) -> int:
+    print(render(cross_validated(data_dir, [EXTRACTORS[name] for name in extractor_names], kind), kind))
     return 0

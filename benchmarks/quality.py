@@ -24,6 +24,7 @@ from typing import Any
 
 from benchmarks import gate, scoring
 from benchmarks.extractors import EXTRACTORS, Extraction, Extractor, Field, NoArticle
+from cleaners.body.article_model import DEFAULT_MODEL, MODEL_FILES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR_ENV = "NEWSCLEAN_BENCHMARKS"
@@ -463,9 +464,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--cv", action="store_true",
         help="cross-validated figures: 5 folds grouped by site over aeb, wcxb-dev and wcxb-dev-other, "
         "the article model fitted without each fold (needs scikit-learn; see benchmarks/cross_validation.py)")
+    add("--article-model", choices=sorted(MODEL_FILES), default=DEFAULT_MODEL,
+        help="with --cv: which article model each fold fits, general (aeb and wcxb-dev as articles, the "
+        "default) or news (aeb's news stories alone)")
     add("--data-dir", type=Path, default=None,
         help=f"benchmark sets (default: ${DATA_DIR_ENV}, else ../shared/benchmarks beside the project)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.article_model != DEFAULT_MODEL and not args.cv:
+        parser.error("--article-model is for --cv: without it, the shipped cleaner is scored as it ships")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -479,7 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cv:
         from benchmarks.cross_validation import main as cross_validated
 
-        return cross_validated(data_dir, args.extractors)
+        return cross_validated(data_dir, args.extractors, args.article_model)
     report = build_report(data_dir, args.sets, [EXTRACTORS[name] for name in args.extractors],
                           args.sample, args.limit)
     _log_failures(report)

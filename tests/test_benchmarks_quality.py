@@ -218,3 +218,30 @@ def test_the_cross_validated_table_prices_declined_articles_at_zero_and_also_sho
     assert cells["aeb word F1 where kept"] == cells["wcxb-dev word F1 where kept"] == "0.900"
     assert cells["articles kept"] == "0.500"
     assert cells["non-articles declined"] == "0.500"
+
+
+def test_the_news_models_cross_validated_table_counts_only_the_news_stories_as_articles() -> None:
+    """With the news model, a declined wcxb-dev page still scores nothing in its set's columns, but
+    'articles kept' counts aeb's pages alone, which the news model is fitted to keep."""
+    from benchmarks.cross_validation import render
+
+    page = WordScore(precision=1.0, recall=1.0, f1=1.0)
+    shingles = scoring.shingle_score([PageShingleScore(precision=1.0, recall=1.0)])
+    stories = {"word": scoring.word_score([page, page]), "word_kept": scoring.word_score([page, page]),
+               "shingle": shingles, "pages": 2, "declined": 0}
+    guides = {**stories, "word": scoring.word_score([page, WordScore(0.0, 0.0, 0.0)]), "declined": 1}
+    results = {"newsclean": {"aeb": stories, "wcxb-dev": guides, "others": {"pages": 4, "declined": 3}}}
+    for kind, kept in (("news", "1.000"), ("general", "0.750")):
+        header, _, row = render(results, kind).splitlines()[:3]
+        cells = dict(zip(header.strip("| ").split(" | "), row.strip("| ").split(" | "), strict=True))
+        assert (cells["articles kept"], cells["wcxb-dev word F1"]) == (kept, "0.500")
+    assert "with the news article model fitted without it" in render(results, "news")
+
+
+def test_the_article_model_option_is_refused_without_cross_validation(capsys: pytest.CaptureFixture[str]) -> None:
+    """The shipped cleaner is scored as it ships; the option picks what each fold fits."""
+    with pytest.raises(SystemExit) as exit_info:
+        quality.parse_args(["--article-model", "news"])
+    assert exit_info.value.code == 2
+    assert "--article-model is for --cv" in capsys.readouterr().err
+    assert quality.parse_args(["--cv", "--article-model", "news"]).article_model == "news"
