@@ -238,6 +238,43 @@ def test_the_news_models_cross_validated_table_counts_only_the_news_stories_as_a
     assert "with the news article model fitted without it" in render(results, "news")
 
 
+def test_each_fold_of_the_news_model_is_fitted_without_the_pages_it_does_not_call_articles(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three sets as the development data lays them out: news stories, other articles built like the
+    non-articles (guides, directories), and non-articles. Fitted as the news model, on the same
+    site folds as the general one, each fold keeps the held-out news stories and declines the
+    guides: they were not articles in its fitting."""
+    import numpy as np
+
+    from benchmarks import train_article_model
+    from benchmarks.cross_validation import fold_models
+    from benchmarks.train_article_model import Example
+    from cleaners.body.article_model import FEATURE_NAMES, ArticleFeatures
+
+    monkeypatch.setattr(train_article_model, "THRESHOLD_REPEATS", 1)  # one inner run per fold: a quicker test
+    rng = np.random.default_rng(3)
+
+    def page(set_name: str, number: int, kind: str, shift: float) -> Example:
+        values = rng.normal(size=len(FEATURE_NAMES))
+        values[0] += shift
+        words = frozenset(w for w in ("post", "entry", "card") if rng.random() < 0.5)
+        return Example(set_name, str(number), f"site{number % 25}.example", kind, tuple(map(float, values)), words)
+
+    examples = ([page("aeb", n, "article", 3) for n in range(60)]
+                + [page("wcxb-dev", n, "article", -3) for n in range(60, 120)]
+                + [page("wcxb-dev-other", n, "listing", -3) for n in range(120, 240)])
+    fold_of, models = fold_models(examples, "news")
+
+    def kept(set_name: str) -> int:
+        return sum(models[fold].score(ArticleFeatures(e.features, e.markup_words)) >= models[fold].threshold
+                   for e, fold in zip(examples, fold_of, strict=True) if e.set_name == set_name)
+
+    assert kept("aeb") >= 58
+    assert kept("wcxb-dev") <= 20 and kept("wcxb-dev-other") <= 40
+    sites_by_fold = {fold: {e.site for e, f in zip(examples, fold_of, strict=True) if f == fold} for fold in range(5)}
+    assert all(a.isdisjoint(b) for a in sites_by_fold.values() for b in sites_by_fold.values() if a is not b)
+
+
 def test_the_article_model_option_is_refused_without_cross_validation(capsys: pytest.CaptureFixture[str]) -> None:
     """The shipped cleaner is scored as it ships; the option picks what each fold fits."""
     with pytest.raises(SystemExit) as exit_info:
