@@ -19,6 +19,9 @@ part use (a word of one site's theme is not a rule). The shipped model is then f
 page, its threshold chosen the same way over all pages with repeated 5-fold runs. ``--write``
 writes it to its file in ``cleaners/body/`` (``MODEL_FILES``) with its seed, library versions and
 figures; without it the command reports, and says whether it reproduces the shipped file.
+``--audit N`` also lists the N articles the model finds least article-like and the N other pages
+it finds most article-like, each by its mean held-out score: the pages whose labels to check first
+when you label pages of your own (and the ones that set the threshold).
 
 Needs scikit-learn (``pip install -e '.[train]'``); the runtime does not.
 """
@@ -300,6 +303,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true",
                         help=f"write the model to its file in {MODEL_DIR.relative_to(PROJECT_ROOT)}/")
     parser.add_argument("--data", type=Path, default=None, help="the benchmarks folder (default ../shared/benchmarks)")
+    parser.add_argument("--audit", type=int, default=0, metavar="N",
+                        help="also list the N articles scored least like articles held out, and the N other "
+                        "pages scored most like them: the labels to check first")
     args = parser.parse_args(argv)
     started = time.monotonic()
     loaded = load_examples(args.data or default_data_dir())
@@ -315,6 +321,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     counts = dict(Counter(e.kind if not e.label else e.set_name for e in examples))
     exported = export(model, threshold, figures, counts, args.model)
     print(report(figures, threshold, time.monotonic() - started))
+    if args.audit > 0:
+        print(label_audit(usable, runs, args.audit))
     text = json.dumps(exported, indent=None, separators=(",", ":")) + "\n"
     model_file = MODEL_DIR / MODEL_FILES[args.model]
     if args.write:
@@ -326,6 +334,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("reproduces the shipped model" if same else "differs from the shipped model (--write to replace it)")
     target = figures["articles_kept"] >= KEEP_TARGET and figures["non_articles_declined"] >= 0.92
     return 0 if target else 1
+
+
+def label_audit(usable: Sequence[Example], runs: list[list[float]], count: int) -> str:
+    """The ``count`` articles with the lowest mean held-out score over the runs and the ``count``
+    non-articles with the highest: where a wrong label shows, since a page scored from sites the
+    model never saw looks like what it is built like, whatever its label says. The lowest articles
+    are also what sets the threshold (``choose_threshold``)."""
+    means = [sum(scores[i] for scores in runs) / len(runs) for i in range(len(usable))]
+    ranked = sorted(range(len(usable)), key=lambda i: (means[i], usable[i].set_name, usable[i].page_id))
+    articles = [i for i in ranked if usable[i].label][:count]
+    others = [i for i in reversed(ranked) if not usable[i].label][:count]
+    lines = []
+    for title, chosen in ((f"articles scored least like articles (held out, mean of {len(runs)} runs)", articles),
+                          (f"other pages scored most like articles (held out, mean of {len(runs)} runs)", others)):
+        lines += ["", title, "", "| score | set | id | site | labelled |", "|---:|---|---|---|---|"]
+        for i in chosen:
+            page = usable[i]
+            lines.append(f"| {means[i]:.3f} | {page.set_name} | {page.page_id} | {page.site} | {page.kind} |")
+    return "\n".join(lines)
 
 
 def report(figures: dict[str, Any], threshold: float, seconds: float) -> str:

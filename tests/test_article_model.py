@@ -12,7 +12,7 @@ import lxml.html
 import numpy as np
 import pytest
 
-from benchmarks.train_article_model import Example, _fit, choose_threshold, export, kept_elsewhere, report
+from benchmarks.train_article_model import Example, _fit, choose_threshold, export, kept_elsewhere, label_audit, report
 from cleaners import CleaningError, CleanOptions, clean_html
 from cleaners.body.article_model import (
     DEFAULT_MODEL,
@@ -220,3 +220,24 @@ def test_the_training_report_shows_the_sets_each_model_keeps_and_what_it_left_ou
     assert "| ARTICLE_THRESHOLD (out-of-fold scores) | aeb kept | non-articles declined |" in text
     assert "| 0.05 | 0.950 | 0.970 |" in text
     assert "left out of the fitting: wcxb-dev articles kept at the shipped threshold 0.500" in text
+
+
+def test_the_label_audit_lists_the_least_article_like_articles_and_the_most_article_like_other_pages():
+    """Scores averaged over the runs: an article scored low in every run comes first, a listing
+    scored high comes first among the others, and each list stops at the count asked."""
+    pages = [Example("aeb", "a1", "one.example", "article", (0.0,)),
+             Example("wcxb-dev", "w1", "two.example", "article", (0.0,)),
+             Example("wcxb-dev", "w2", "three.example", "article", (0.0,)),
+             Example("wcxb-dev-other", "o1", "four.example", "listing", (0.0,)),
+             Example("wcxb-dev-other", "o2", "five.example", "product", (0.0,))]
+    runs = [[0.9, 0.01, 0.5, 0.7, 0.1],
+            [0.7, 0.03, 0.3, 0.5, 0.0]]
+    text = label_audit(pages, runs, 2)
+    articles, others = text.split("other pages scored most like articles")
+    assert "mean of 2 runs" in articles
+    rows = [line for line in articles.splitlines() if line.startswith("| 0.")]
+    assert rows == ["| 0.020 | wcxb-dev | w1 | two.example | article |",
+                    "| 0.400 | wcxb-dev | w2 | three.example | article |"]
+    rows = [line for line in others.splitlines() if line.startswith("| 0.")]
+    assert rows == ["| 0.600 | wcxb-dev-other | o1 | four.example | listing |",
+                    "| 0.050 | wcxb-dev-other | o2 | five.example | product |"]
