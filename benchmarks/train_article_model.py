@@ -307,6 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also list the N articles scored least like articles held out, and the N other "
                         "pages scored most like them: the labels to check first")
     args = parser.parse_args(argv)
+    if args.audit < 0:
+        parser.error(f"--audit takes a count of pages, 0 or more (got {args.audit})")
     started = time.monotonic()
     loaded = load_examples(args.data or default_data_dir())
     examples = [e for e in loaded if not e.label or e.set_name in ARTICLE_SETS[args.model]]

@@ -241,3 +241,12 @@ def test_the_label_audit_lists_the_least_article_like_articles_and_the_most_arti
     rows = [line for line in others.splitlines() if line.startswith("| 0.")]
     assert rows == ["| 0.600 | wcxb-dev-other | o1 | four.example | listing |",
                     "| 0.050 | wcxb-dev-other | o2 | five.example | product |"]
+
+
+def test_a_negative_audit_count_is_refused(capsys):
+    from benchmarks.train_article_model import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--audit", "-3"])
+    assert exit_info.value.code == 2
+    assert "--audit takes a count of pages, 0 or more (got -3)" in capsys.readouterr().err
