@@ -95,17 +95,19 @@ def cross_validated(data_dir: Path, extractors: Sequence[Extractor], kind: str =
 def render(results: dict[str, Any], kind: str = DEFAULT_MODEL) -> str:
     """The table: word and shingle figures over every article (a declined one scores nothing), word F1
     over the articles the extractor kept (what its body text is worth where it gives one), and
-    article detection, counting as articles the sets the article model of this kind is fitted to keep."""
+    article detection: each set's share of pages kept, and "articles kept" over the sets the article
+    model of this kind is fitted to keep."""
     article_sets = ARTICLE_SETS[kind]
     header = ["extractor", *(f"{s} word {m}" for s in SETS for m in ("P", "R", "F1")),
               *(f"{s} shingle F1" for s in SETS), *(f"{s} word F1 where kept" for s in SETS),
-              "articles kept", "non-articles declined"]
+              *(f"{s} kept" for s in SETS), "articles kept", "non-articles declined"]
     lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
     for name, row in results.items():
         cells = [name]
         cells += [f"{getattr(row[s]['word'], m):.3f}" for s in SETS for m in ("precision", "recall", "f1")]
         cells += [f"{row[s]['shingle'].f1:.3f}" for s in SETS]
         cells += [f"{row[s]['word_kept'].f1:.3f}" for s in SETS]
+        cells += [f"{1 - row[s]['declined'] / row[s]['pages']:.3f}" for s in SETS]
         kept = 1 - sum(row[s]["declined"] for s in article_sets) / sum(row[s]["pages"] for s in article_sets)
         cells += [f"{kept:.3f}", f"{row['others']['declined'] / row['others']['pages']:.3f}"]
         lines.append("| " + " | ".join(cells) + " |")

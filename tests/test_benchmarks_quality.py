@@ -235,6 +235,7 @@ def test_the_news_models_cross_validated_table_counts_only_the_news_stories_as_a
         header, _, row = render(results, kind).splitlines()[:3]
         cells = dict(zip(header.strip("| ").split(" | "), row.strip("| ").split(" | "), strict=True))
         assert (cells["articles kept"], cells["wcxb-dev word F1"]) == (kept, "0.500")
+        assert (cells["aeb kept"], cells["wcxb-dev kept"]) == ("1.000", "0.500")
     assert "with the news article model fitted without it" in render(results, "news")
 
 
