@@ -11,7 +11,10 @@ default; ``--sets wcxb-dev-other`` measures the pages a crawl that follows links
 (listings, products, forums, docs), which are declined rather than cleaned. ``--by-path`` also
 groups the pages by the slower readings the cleaner took on them (trafilatura's recall mode after a
 fall-back to loose paragraphs, its full cascade on an under-extracted page, readability's second
-opinion), found in a separate untimed pass, to show where the difference goes.
+opinion), found in a separate untimed pass, to show where the difference goes. ``--stages`` also
+times each stage of ``clean()`` (the parse, metadata, chrome pruning, the article model's features,
+trafilatura's extraction, readability, chrome lines...) in a pass of its own over the same pages,
+each against ``trafilatura.extract``'s mean: where the cleaner's own CPU goes.
 """
 
 from __future__ import annotations
@@ -126,6 +129,76 @@ def report_by_path(best: dict[str, list[float]], taken: Sequence[frozenset[str]]
     return "\n".join(lines)
 
 
+# What ``--stages`` times: the functions ``clean()`` calls, none inside another, by the name it calls
+# them by (in the pipeline's namespace), and trafilatura's extraction and readability's reading
+# inside the body's (readability is also the pipeline's last fallback).
+STAGES = {
+    "the parse": [(pipeline, "check_body"), (pipeline, "parse_html")],
+    "declared metadata": [(pipeline, "extract_metadata")],
+    "source link": [(pipeline, "find_source_url")],
+    "shown dates and byline": [(pipeline, "story_heading"), (pipeline, "shown_dates"), (pipeline, "shown_byline"),
+                               (pipeline, "unique_names")],
+    "chrome pruning": [(pipeline, "prune_chrome")],
+    "publication date": [(pipeline, "_publication_date")],
+    "article model: page features": [(pipeline, "page_shape")],
+    "article model: text features": [(pipeline, "page_features")],
+    "storyless parts dropped": [(pipeline, "drop_unseen"), (pipeline, "visible_length"), (pipeline, "drop_sides")],
+    "trafilatura's extraction": [(body_extract, "_extract")],
+    "readability's reading": [(body_extract, "readability_paragraphs"), (pipeline, "readability_paragraphs")],
+    "missing chunks": [(pipeline, "missing_chunks")],
+    "chrome lines": [(pipeline, "standfirst_echo"), (pipeline, "drop_chrome_lines")],
+    "fingerprint": [(pipeline, "fingerprint")],
+}
+
+
+@contextlib.contextmanager
+def _timing_stages(spent: dict[str, float]) -> Iterator[None]:
+    """Adds to ``spent`` the CPU seconds each stage of ``STAGES`` takes while inside."""
+    def timed(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[stage] += time.process_time() - start
+        return call
+
+    originals = [(module, name, getattr(module, name)) for parts in STAGES.values() for module, name in parts]
+    try:
+        for stage, parts in STAGES.items():
+            for module, name in parts:
+                setattr(module, name, timed(stage, getattr(module, name)))
+        yield
+    finally:
+        for module, name, original in originals:
+            setattr(module, name, original)
+
+
+def stage_times(pages: Sequence[tuple[bytes, str]]) -> dict[str, float]:
+    """Mean CPU milliseconds a page for each stage, and for the whole of ``clean()`` ("total"), from
+    one pass of its own over ``pages``."""
+    spent: dict[str, float] = defaultdict(float)
+    total = 0.0
+    with _timing_stages(spent):
+        for html, url in pages:
+            start = time.process_time()
+            _newsclean(html, url)
+            total += time.process_time() - start
+    times = {stage: spent[stage] * 1000 / len(pages) for stage in STAGES}
+    return times | {"total": total * 1000 / len(pages)}
+
+
+def report_stages(times: dict[str, float], trafilatura_ms: float) -> str:
+    """Each stage's mean CPU a page, largest first, and as a share of ``trafilatura.extract``'s."""
+    lines = ["| stage of clean() | CPU ms a page | share of trafilatura.extract's CPU |", "|---|---:|---:|"]
+    stages = {name: ms for name, ms in times.items() if name != "total"}
+    rest = times["total"] - sum(stages.values())
+    for name, ms in [*sorted(stages.items(), key=lambda item: -item[1]), ("the rest (the flow, the record)", rest)]:
+        lines.append(f"| {name} | {ms:.2f} | {ms / trafilatura_ms:.1%} |")
+    lines.append(f"| all of clean() (this pass) | {times['total']:.2f} | {times['total'] / trafilatura_ms:.1%} |")
+    return "\n".join(lines)
+
+
 def report(best: dict[str, list[float]]) -> str:
     ours, theirs = best["newsclean"], best["trafilatura"]
     lines = ["| | pages | mean CPU ms/page | median CPU ms/page |", "|---|---:|---:|---:|"]
@@ -145,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated benchmark sets (default: %(default)s)")
     parser.add_argument("--by-path", action="store_true",
                         help="also group the pages by the slower readings the cleaner took on them")
+    parser.add_argument("--stages", action="store_true",
+                        help="also time each stage of clean() in a pass of its own, against trafilatura's mean")
     args = parser.parse_args(argv)
     data_dir = default_data_dir()
     set_names = [name.strip() for name in args.sets.split(",") if name.strip()]
@@ -160,6 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.by_path:
         print()
         print(report_by_path(best, readings_taken(pages)))
+    if args.stages:
+        print()
+        print(report_stages(stage_times(pages), statistics.fmean(best["trafilatura"])))
     return 0
 
 

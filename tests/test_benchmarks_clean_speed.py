@@ -36,3 +36,28 @@ def test_pages_are_grouped_by_the_slower_readings_the_cleaner_took():
                                       [frozenset(), frozenset({clean_speed.RECALL})])
     assert "| recall mode | 1 | 40.0 | 20.0 | 2.00x | 100% |" in text
     assert "| none (the quick reading) | 1 | 10.0 | 10.0 | 1.00x | 0% |" in text
+
+
+def test_each_stage_of_clean_is_timed_none_twice_and_the_spies_are_gone():
+    """A page that takes readability's second opinion (wcxb-0073) and a plain one: the stages'
+    times add up to no more than the whole call, trafilatura's extraction and readability's reading
+    are among them, and the cleaner's functions are its own again after the pass."""
+    import cleaners.pipeline as pipeline
+
+    pages = [(fixture_body("wcxb-0073"), "https://example.com/c"), (fixture_body("seed-plain"), "https://example.com/d")]
+    times = clean_speed.stage_times(pages)
+    assert set(times) == {*clean_speed.STAGES, "total"}
+    stages = sum(ms for name, ms in times.items() if name != "total")
+    assert 0 < stages <= times["total"]
+    for stage in ("the parse", "trafilatura's extraction", "readability's reading", "article model: page features"):
+        assert times[stage] > 0, stage
+    assert pipeline.parse_html.__name__ == "parse_html" and body_extract._extract.__name__ == "_extract"
+    assert body_extract.readability_paragraphs is pipeline.readability_paragraphs
+
+
+def test_the_stage_report_puts_the_largest_first_and_prices_each_against_trafilatura():
+    text = clean_speed.report_stages({"the parse": 2.0, "trafilatura's extraction": 10.0, "total": 15.0}, 20.0)
+    rows = text.splitlines()[2:]
+    assert rows == ["| trafilatura's extraction | 10.00 | 50.0% |", "| the parse | 2.00 | 10.0% |",
+                    "| the rest (the flow, the record) | 3.00 | 15.0% |",
+                    "| all of clean() (this pass) | 15.00 | 75.0% |"]
