@@ -46,8 +46,9 @@ def test_each_stage_of_clean_is_timed_none_twice_and_the_spies_are_gone():
 
     pages = [(fixture_body("wcxb-0073"), "https://example.com/c"), (fixture_body("seed-plain"), "https://example.com/d")]
     times = clean_speed.stage_times(pages)
-    assert set(times) == {*clean_speed.STAGES, "total"}
-    stages = sum(ms for name, ms in times.items() if name != "total")
+    assert set(times) == {*clean_speed.STAGES, "total", "trafilatura"}
+    assert times["trafilatura"] > 0
+    stages = sum(ms for name, ms in times.items() if name not in ("total", "trafilatura"))
     assert 0 < stages <= times["total"]
     for stage in ("the parse", "trafilatura's extraction", "readability's reading", "article model: page features"):
         assert times[stage] > 0, stage
@@ -56,8 +57,10 @@ def test_each_stage_of_clean_is_timed_none_twice_and_the_spies_are_gone():
 
 
 def test_the_stage_report_puts_the_largest_first_and_prices_each_against_trafilatura():
-    text = clean_speed.report_stages({"the parse": 2.0, "trafilatura's extraction": 10.0, "total": 15.0}, 20.0)
-    rows = text.splitlines()[2:]
+    text = clean_speed.report_stages({"the parse": 2.0, "trafilatura's extraction": 10.0, "total": 15.0,
+                                      "trafilatura": 20.0})
+    rows = text.splitlines()[2:6]
     assert rows == ["| trafilatura's extraction | 10.00 | 50.0% |", "| the parse | 2.00 | 10.0% |",
                     "| the rest (the flow, the record) | 3.00 | 15.0% |",
-                    "| all of clean() (this pass) | 15.00 | 75.0% |"]
+                    "| all of clean() | 15.00 | 75.0% |"]
+    assert "trafilatura.extract (20.00 ms a page in this pass)" in text
