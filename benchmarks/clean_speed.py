@@ -181,10 +181,10 @@ def stage_times(pages: Sequence[tuple[bytes, str]]) -> dict[str, float]:
     over ``pages``."""
     spent: dict[str, float] = defaultdict(float)
     total = theirs = 0.0
-    for html, url in pages:
-        with _timing_stages(spent):
+    with _timing_stages(spent):  # the spies sit on the cleaner's functions only: trafilatura.extract runs as it is
+        for html, url in pages:
             total += _cpu_ms(_newsclean, html, url)
-        theirs += _cpu_ms(_trafilatura, html, url)
+            theirs += _cpu_ms(_trafilatura, html, url)
     times = {stage: spent[stage] * 1000 / len(pages) for stage in STAGES}
     return times | {"total": total / len(pages), "trafilatura": theirs / len(pages)}
 

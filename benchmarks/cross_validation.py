@@ -30,6 +30,7 @@ from benchmarks.train_article_model import (
     _fit,
     choose_threshold,
     export,
+    fitted_on,
     load_examples,
     repeated_out_of_fold,
 )
@@ -52,7 +53,7 @@ def fold_models(examples: list[Example], kind: str = DEFAULT_MODEL) -> tuple[lis
     models = []
     for fold in range(FOLDS):
         fitting = [e for e, f in zip(examples, fold_of, strict=True)
-                   if f != fold and e.features is not None and (not e.label or e.set_name in ARTICLE_SETS[kind])]
+                   if f != fold and e.features is not None and fitted_on(e, kind)]
         threshold = choose_threshold(fitting, repeated_out_of_fold(fitting, INNER_FOLDS))
         models.append(ArticleModel.from_json(export(_fit(fitting), threshold, {}, {})))
     return fold_of, models

@@ -89,6 +89,12 @@ class Example:
         return int(self.kind == "article")
 
 
+def fitted_on(example: Example, kind: str) -> bool:
+    """Whether the model of this kind is fitted on the page: every non-article, and the articles of
+    its ``ARTICLE_SETS``."""
+    return not example.label or example.set_name in ARTICLE_SETS[kind]
+
+
 def _site(url: str) -> str:
     return (urlsplit(url).hostname or "").removeprefix("www.")
 
@@ -311,14 +317,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--audit takes a count of pages, 0 or more (got {args.audit})")
     started = time.monotonic()
     loaded = load_examples(args.data or default_data_dir())
-    examples = [e for e in loaded if not e.label or e.set_name in ARTICLE_SETS[args.model]]
+    examples = [e for e in loaded if fitted_on(e, args.model)]
     figures = cross_validate(examples)
     usable = [e for e in examples if e.features is not None]
     runs = repeated_out_of_fold(usable, FOLDS)
     threshold = choose_threshold(usable, runs)
     figures["operating_points"] = operating_points(examples, usable, runs)
     model = _fit(usable)
-    if left_out := [e for e in loaded if e.label and e.set_name not in ARTICLE_SETS[args.model]]:
+    if left_out := [e for e in loaded if not fitted_on(e, args.model)]:
         figures["left_out_articles_kept"] = kept_elsewhere(model, threshold, left_out)
     counts = dict(Counter(e.kind if not e.label else e.set_name for e in examples))
     exported = export(model, threshold, figures, counts, args.model)
