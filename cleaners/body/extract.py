@@ -78,13 +78,18 @@ class _LooseParagraphWatch:
     calls of every extraction: it made ``trafilatura.extract`` 8% slower, for us and for every
     other trafilatura call in the process.)"""
 
-    def __init__(self, recover: Callable[..., Any]) -> None:
+    def __init__(self, recover: Callable[..., Any] | None) -> None:
         self._recover = recover
         self._state = threading.local()
 
+    @property
+    def watches(self) -> bool:
+        """Whether there is a recovery function to stand in for."""
+        return self._recover is not None
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self._state.fell_back = True
-        if getattr(self._state, "stop", False):
+        if getattr(self._state, "stop", False) or self._recover is None:
             raise _FellBackToLooseParagraphs
         return self._recover(*args, **kwargs)
 
@@ -97,9 +102,11 @@ class _LooseParagraphWatch:
 
 
 # trafilatura's extractor looks the function up in its module at each call, so the watch sees
-# every fallback, whichever stage of its cascade makes it.
-_LOOSE_PARAGRAPHS = _LooseParagraphWatch(main_extractor.recover_wild_text)
-main_extractor.recover_wild_text = _LOOSE_PARAGRAPHS
+# every fallback, whichever stage of its cascade makes it. (A trafilatura that renamed it would
+# still be read, only never again in recall mode; the tests say so rather than every import.)
+_LOOSE_PARAGRAPHS = _LooseParagraphWatch(getattr(main_extractor, "recover_wild_text", None))
+if _LOOSE_PARAGRAPHS.watches:
+    main_extractor.recover_wild_text = _LOOSE_PARAGRAPHS
 
 
 def extract_paragraphs(tree: HtmlElement, url: str | None, options: CleanOptions, *,
