@@ -28,6 +28,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+from unittest import mock
 
 import trafilatura
 
@@ -88,16 +89,10 @@ def _noting_readings(taken: set[str]) -> Iterator[None]:
         taken.add(READABILITY)
         return readability(*args, **kwargs)
 
-    patched = [(body_extract, "_extract", noted_extract), (body_extract, "readability_paragraphs", noted_readability),
-               (pipeline, "readability_paragraphs", noted_readability)]
-    originals = [(module, name, getattr(module, name)) for module, name, _ in patched]
-    try:
-        for module, name, replacement in patched:
-            setattr(module, name, replacement)
+    with (mock.patch.object(body_extract, "_extract", noted_extract),
+          mock.patch.object(body_extract, "readability_paragraphs", noted_readability),
+          mock.patch.object(pipeline, "readability_paragraphs", noted_readability)):
         yield
-    finally:
-        for module, name, original in originals:
-            setattr(module, name, original)
 
 
 def readings_taken(pages: Sequence[tuple[bytes, str]]) -> list[frozenset[str]]:
@@ -164,15 +159,11 @@ def _timing_stages(spent: dict[str, float]) -> Iterator[None]:
                 spent[stage] += time.process_time() - start
         return call
 
-    originals = [(module, name, getattr(module, name)) for parts in STAGES.values() for module, name in parts]
-    try:
+    with contextlib.ExitStack() as patches:
         for stage, parts in STAGES.items():
             for module, name in parts:
-                setattr(module, name, timed(stage, getattr(module, name)))
+                patches.enter_context(mock.patch.object(module, name, timed(stage, getattr(module, name))))
         yield
-    finally:
-        for module, name, original in originals:
-            setattr(module, name, original)
 
 
 def stage_times(pages: Sequence[tuple[bytes, str]]) -> dict[str, float]:

@@ -34,9 +34,9 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from copy import deepcopy
+from collections.abc import Sequence
 from typing import Any
+from unittest import mock
 from urllib.parse import urlsplit
 
 import attrs
@@ -142,33 +142,31 @@ class Observation:
         return page_word_score("\n".join(self.container), "\n".join(self.quick)).f1 >= AGREEMENT
 
 
-@contextlib.contextmanager
-def _replacing_extraction(replacement: Callable[..., Any]) -> Iterator[None]:
-    original = pipeline.extract_paragraphs
-    pipeline.extract_paragraphs = replacement
-    try:
-        yield
-    finally:
-        pipeline.extract_paragraphs = original
+class _Observed(Exception):
+    """Ends a cleaning once its extraction's input has been read twice: nothing after it is needed."""
+
+    def __init__(self, observation: Observation) -> None:
+        super().__init__()
+        self.observation = observation
 
 
 def observe(page: Page) -> Observation | None:
     """Both readings of the tree the cleaner hands its quick extraction (None: it never got there,
     the page having no body text)."""
     original = pipeline.extract_paragraphs
-    seen: list[Observation] = []
 
-    def watching(tree: HtmlElement, url: str | None, options: Any, *, visible: int | None = None,
-                 thorough: bool = False, before_slower: Any = None) -> tuple[list[str], bool]:
-        if not thorough and not seen:
-            container, features = container_reading(deepcopy(tree), visible or 0)
-            quick, _ = original(deepcopy(tree), url, options, visible=visible)
-            seen.append(Observation(page, quick, container, features))
-        return original(tree, url, options, visible=visible, thorough=thorough, before_slower=before_slower)
+    def reading_twice(tree: HtmlElement, url: str | None, options: Any, *, visible: int | None = None,
+                      **_: Any) -> tuple[list[str], bool]:
+        container, features = container_reading(tree, visible or 0)
+        quick, _ = original(tree, url, options, visible=visible)
+        raise _Observed(Observation(page, quick, container, features))
 
-    with _replacing_extraction(watching), contextlib.suppress(CleaningError):
-        clean_html(page.html, url=page.url)
-    return seen[0] if seen else None
+    try:
+        with mock.patch.object(pipeline, "extract_paragraphs", reading_twice), contextlib.suppress(CleaningError):
+            clean_html(page.html, url=page.url)
+    except _Observed as observed:
+        return observed.observation
+    return None
 
 
 def out_of_fold(observations: Sequence[Observation]) -> list[float]:
@@ -201,11 +199,11 @@ def run(pages: Sequence[Page], gated: set[str] | None) -> Outcome:
     """The cleaner on every page, its quick extraction replaced by the container's lines on the
     pages in ``gated`` (by page id), interleaved page by page with ``trafilatura.extract``."""
     original = pipeline.extract_paragraphs
-    current: list[str | None] = [None]
+    gated_page = [False]  # whether the page being cleaned is gated
 
     def standing_in(tree: HtmlElement, url: str | None, options: Any, *, visible: int | None = None,
                     thorough: bool = False, before_slower: Any = None) -> tuple[list[str], bool]:
-        if not thorough and current[0] is not None:
+        if not thorough and gated_page[0]:
             lines, _ = container_reading(tree, visible or 0)
             if lines:
                 return lines, False
@@ -214,10 +212,9 @@ def run(pages: Sequence[Page], gated: set[str] | None) -> Outcome:
     bodies: list[str | None] = []
     ours: list[float] = []
     theirs: list[float] = []
-    with _replacing_extraction(standing_in):
+    with mock.patch.object(pipeline, "extract_paragraphs", standing_in):
         for page in pages:
-            key = f"{page.set_name}/{page.page_id}"
-            current[0] = key if gated is not None and key in gated else None
+            gated_page[0] = gated is not None and f"{page.set_name}/{page.page_id}" in gated
             start = time.process_time()
             try:
                 bodies.append(clean_html(page.html, url=page.url).articleBody or "")
@@ -284,9 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.monotonic()
     pages = load_pages(args.sample)
-    observations = [o for o in map(observe, pages) if o is not None]  # also warms the cleaner up
-    for page in pages[:5]:
-        trafilatura.extract(page.html, url=page.url)
+    observations = [o for o in map(observe, pages) if o is not None]
+    run(pages[:5], None)  # warm-up: imports, compiled patterns, lazily built tables, on both sides
     probabilities = out_of_fold(observations)
     print(f"observed {len(observations)} of {len(pages)} pages; the readings agree on "
           f"{statistics.fmean(o.agrees for o in observations):.3f}", file=sys.stderr)
