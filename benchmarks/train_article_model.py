@@ -21,7 +21,10 @@ writes it to its file in ``cleaners/body/`` (``MODEL_FILES``) with its seed, lib
 figures; without it the command reports, and says whether it reproduces the shipped file.
 ``--audit N`` also lists the N articles the model finds least article-like and the N other pages
 it finds most article-like, each by its mean held-out score: the pages whose labels to check first
-when you label pages of your own (and the ones that set the threshold).
+when you label pages of your own (and the ones that set the threshold). ``--contested 10,20,40``
+judges the model again, by the same cross-validation, without each count of those pages on each
+side: how far settling them would take the decision. The pages are picked by the model's own
+held-out scores, so each figure is an upper bound on what settling that many labels buys.
 
 Needs scikit-learn (``pip install -e '.[train]'``); the runtime does not.
 """
@@ -312,6 +315,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--audit", type=int, default=0, metavar="N",
                         help="also list the N articles scored least like articles held out, and the N other "
                         "pages scored most like them: the labels to check first")
+    parser.add_argument("--contested", type=_counts, default=(), metavar="N[,N...]",
+                        help="also cross-validate again without the N articles scored least like articles and "
+                        "the N other pages scored most like them, for each N (about 3 minutes each)")
     args = parser.parse_args(argv)
     if args.audit < 0:
         parser.error(f"--audit takes a count of pages, 0 or more (got {args.audit})")
@@ -331,6 +337,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report(figures, threshold, time.monotonic() - started))
     if args.audit > 0:
         print(label_audit(usable, runs, args.audit))
+    if args.contested:
+        print(report_without_contested(without_contested(examples, usable, runs, args.contested)))
     text = json.dumps(exported, indent=None, separators=(",", ":")) + "\n"
     model_file = MODEL_DIR / MODEL_FILES[args.model]
     if args.write:
@@ -344,15 +352,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if target else 1
 
 
+def _counts(text: str) -> tuple[int, ...]:
+    """``--contested``'s counts: whole numbers of pages, 1 or more, comma-separated."""
+    try:
+        counts = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        counts = ()
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"takes counts of pages, 1 or more, comma-separated (got {text!r})")
+    return counts
+
+
+def _contested(usable: Sequence[Example], runs: list[list[float]],
+               count: int) -> tuple[list[int], list[int], list[float]]:
+    """The positions in ``usable`` of the ``count`` articles with the lowest mean held-out score
+    over the runs and of the ``count`` non-articles with the highest, and every page's mean."""
+    means = [sum(scores[i] for scores in runs) / len(runs) for i in range(len(usable))]
+    ranked = sorted(range(len(usable)), key=lambda i: (means[i], usable[i].set_name, usable[i].page_id))
+    articles = [i for i in ranked if usable[i].label][:count]
+    others = [i for i in reversed(ranked) if not usable[i].label][:count]
+    return articles, others, means
+
+
 def label_audit(usable: Sequence[Example], runs: list[list[float]], count: int) -> str:
     """The ``count`` articles with the lowest mean held-out score over the runs and the ``count``
     non-articles with the highest: where a wrong label shows, since a page scored from sites the
     model never saw looks like what it is built like, whatever its label says. The lowest articles
     are also what sets the threshold (``choose_threshold``)."""
-    means = [sum(scores[i] for scores in runs) / len(runs) for i in range(len(usable))]
-    ranked = sorted(range(len(usable)), key=lambda i: (means[i], usable[i].set_name, usable[i].page_id))
-    articles = [i for i in ranked if usable[i].label][:count]
-    others = [i for i in reversed(ranked) if not usable[i].label][:count]
+    articles, others, means = _contested(usable, runs, count)
     lines = []
     for title, chosen in ((f"articles scored least like articles (held out, mean of {len(runs)} runs)", articles),
                           (f"other pages scored most like articles (held out, mean of {len(runs)} runs)", others)):
@@ -360,6 +387,34 @@ def label_audit(usable: Sequence[Example], runs: list[list[float]], count: int) 
         for i in chosen:
             page = usable[i]
             lines.append(f"| {means[i]:.3f} | {page.set_name} | {page.page_id} | {page.site} | {page.kind} |")
+    return "\n".join(lines)
+
+
+def without_contested(examples: list[Example], usable: Sequence[Example], runs: list[list[float]],
+                      counts: Sequence[int]) -> list[dict[str, Any]]:
+    """For each count, the held-out figures of ``cross_validate`` over ``examples`` less that many
+    contested pages on each side (``label_audit``'s lists): what settling their labels would buy at
+    most, since the model's own scores picked them."""
+    rows = []
+    for count in counts:
+        articles, others, _ = _contested(usable, runs, count)
+        left_out = {usable[i] for i in (*articles, *others)}
+        rest = [e for e in examples if e not in left_out]
+        figures = cross_validate(rest)
+        rows.append({"count": count, "articles": sum(e.label for e in rest),
+                     "others": sum(not e.label for e in rest), **figures})
+    return rows
+
+
+def report_without_contested(rows: Sequence[dict[str, Any]]) -> str:
+    lines = ["", "without the contested pages (each count on each side, picked by the held-out scores above: "
+             "an upper bound on what settling their labels buys)", "",
+             "| contested pages left out, each side | articles | other pages | articles kept | non-articles declined "
+             "| fold thresholds |", "|---:|---:|---:|---:|---:|---|"]
+    for row in rows:
+        thresholds = row["thresholds"]
+        lines.append(f"| {row['count']} | {row['articles']} | {row['others']} | {row['articles_kept']:.3f} | "
+                     f"{row['non_articles_declined']:.3f} | {min(thresholds):.3f}-{max(thresholds):.3f} |")
     return "\n".join(lines)
 
 

@@ -12,7 +12,18 @@ import lxml.html
 import numpy as np
 import pytest
 
-from benchmarks.train_article_model import Example, _fit, choose_threshold, export, kept_elsewhere, label_audit, report
+import benchmarks.train_article_model as trainer
+from benchmarks.train_article_model import (
+    Example,
+    _fit,
+    choose_threshold,
+    export,
+    kept_elsewhere,
+    label_audit,
+    report,
+    report_without_contested,
+    without_contested,
+)
 from cleaners import CleaningError, CleanOptions, clean_html
 from cleaners.body.article_model import (
     DEFAULT_MODEL,
@@ -241,6 +252,43 @@ def test_the_label_audit_lists_the_least_article_like_articles_and_the_most_arti
     rows = [line for line in others.splitlines() if line.startswith("| 0.")]
     assert rows == ["| 0.600 | wcxb-dev-other | o1 | four.example | listing |",
                     "| 0.050 | wcxb-dev-other | o2 | five.example | product |"]
+
+
+def test_the_contested_pages_are_left_out_on_each_side_and_the_rest_judged_again(monkeypatch):
+    """For each count, the cross-validation sees every page but that many lowest-scored articles and
+    highest-scored other pages (a page with no text, never scored, stays), and the report gives
+    its figures with the fold thresholds' range."""
+    pages = [Example("aeb", "a1", "one.example", "article", (0.0,)),
+             Example("wcxb-dev", "w1", "two.example", "article", (0.0,)),
+             Example("wcxb-dev", "w2", "three.example", "article", (0.0,)),
+             Example("wcxb-dev-other", "o1", "four.example", "listing", (0.0,)),
+             Example("wcxb-dev-other", "o2", "five.example", "product", (0.0,))]
+    textless = Example("wcxb-dev", "w9", "nine.example", "article", None)
+    runs = [[0.9, 0.01, 0.5, 0.7, 0.1],
+            [0.7, 0.03, 0.3, 0.5, 0.0]]
+    judged = []
+
+    def judge(examples):
+        judged.append(sorted(e.page_id for e in examples))
+        return {"articles_kept": 1.0, "non_articles_declined": len(examples) / 10, "thresholds": [0.2, 0.05, 0.1]}
+
+    monkeypatch.setattr(trainer, "cross_validate", judge)
+    rows = without_contested([*pages, textless], pages, runs, (1, 2))
+    assert judged == [["a1", "o2", "w2", "w9"], ["a1", "w9"]]
+    assert [(row["count"], row["articles"], row["others"]) for row in rows] == [(1, 3, 1), (2, 2, 0)]
+    text = report_without_contested(rows)
+    assert "| 1 | 3 | 1 | 1.000 | 0.400 | 0.050-0.200 |" in text
+    assert "| 2 | 2 | 0 | 1.000 | 0.200 | 0.050-0.200 |" in text
+
+
+@pytest.mark.parametrize("counts", ["0", "ten", "5,-1", ""])
+def test_contested_counts_must_be_whole_numbers_of_pages(counts, capsys):
+    from benchmarks.train_article_model import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--contested", counts])
+    assert exit_info.value.code == 2
+    assert f"takes counts of pages, 1 or more, comma-separated (got {counts!r})" in capsys.readouterr().err
 
 
 def test_a_negative_audit_count_is_refused(capsys):
