@@ -160,3 +160,32 @@ def test_watching_for_the_loose_paragraph_fallback_leaves_trafilaturas_debug_log
 
     assert main_extractor.recover_wild_text is extract._LOOSE_PARAGRAPHS
     assert not logging.getLogger("trafilatura.main_extractor").isEnabledFor(logging.DEBUG)
+
+
+@pytest.mark.parametrize("fixture", ["wcxb-0031", "wcxb-4252", "seed-aggregator"])
+@pytest.mark.parametrize(("fast", "precision", "recall"), [(True, False, False), (True, False, True),
+                                                           (False, False, False), (True, True, False)])
+def test_the_reused_extraction_settings_read_pages_as_trafilatura_s_own_keywords_do(fixture, fast, precision, recall):
+    """trafilatura's settings are built once per kind of reading and copied with each page's
+    address: every kind reads a real page exactly as the keyword arguments that build them afresh."""
+    import trafilatura
+
+    from tests.conftest import fixture_body, fixture_page_info
+
+    html, url = fixture_body(fixture), fixture_page_info(fixture).get("url")
+    options = CleanOptions(favor_precision=precision)
+    ours = extract_module._extract(lxml.html.document_fromstring(html), url, options, fast=fast, favor_recall=recall)
+    theirs = trafilatura.bare_extraction(lxml.html.document_fromstring(html), url=url, fast=fast,
+                                         favor_precision=precision, favor_recall=recall, include_comments=False,
+                                         include_tables=True, with_metadata=False)
+    assert ours and ours == theirs.text
+
+
+def test_each_page_gets_its_own_copy_of_the_settings_with_its_address():
+    first = extract_module._extraction_settings("https://a.example/one", True, False, False)
+    second = extract_module._extraction_settings("https://b.example/two", True, False, False)
+    template = extract_module._settings(True, False, False)
+    assert (first.url, second.url) == ("https://a.example/one", "https://b.example/two")
+    assert first is not template and second is not template and template.url is None
+    assert first.focus == "balanced" and first.fast and not first.comments and first.tables
+    assert extract_module._extraction_settings(None, False, False, True).focus == "recall"
