@@ -15,8 +15,9 @@ cost.
   mostly link text.
 - **The gate**: trees (scikit-learn's gradient boosting, seeded) over what the reading saw (its
   container's score, share of the page's paragraph text, link share, lines, how far it was widened,
-  story words in its class or id) predict whether the reading agrees with trafilatura's quick
-  extraction on the page (word F1 of 0.98 or more between the two). The label needs no hand-checked
+  story words in its class or id) predict whether the reading agrees with the cleaner's own first
+  reading of the page (trafilatura's quick extraction, and the slower readings it escalates to; word
+  F1 of 0.98 or more between the two). The label needs no hand-checked
   truth, so every development page that reaches the extraction is an example, articles and not.
   Each page's gate probability is out of fold: 5 folds grouped by site.
 - **End to end**: the cleaner is run again on every development page with its quick extraction

@@ -229,6 +229,9 @@ def _extraction_settings(url: str | None, fast: bool, favor_precision: bool, fav
 
 @functools.cache
 def _settings(fast: bool, favor_precision: bool, favor_recall: bool) -> Extractor:
+    """One template per kind of reading, kept for the process (at most eight). The date it was built
+    on bounds only trafilatura's metadata extraction, which is off, so a crawl that runs for days
+    reads the same with it."""
     return Extractor(output_format="python", fast=fast, precision=favor_precision, recall=favor_recall,
                      comments=False, tables=True, with_metadata=False)
 
